@@ -1,0 +1,40 @@
+# The two commands a newcomer needs: `make report` (answer the paper's questions from the embedded
+# store) and `make test`. Both install what a fresh machine lacks (libclang, which the RocksDB
+# build needs) and share one release build, so RocksDB is compiled once.
+
+# Builds are kept outside the clone, so a fresh clone (and CI on this machine) reuses them.
+CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
+export CARGO_TARGET_DIR
+TWINNING = $(CARGO_TARGET_DIR)/release/twinning
+
+.PHONY: report test lint build deps clean-store
+
+report: build
+	$(TWINNING) load
+	$(TWINNING) report
+
+test: deps
+	cargo test --release
+
+lint: deps
+	cargo fmt --all -- --check
+	cargo clippy --release --all-targets -- -D warnings
+
+build: deps
+	cargo build --release
+
+# RocksDB's build script runs bindgen, which needs libclang.
+deps:
+	@if ! ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing libclang-dev (needed to build RocksDB)"; \
+			(apt-get install -y -qq libclang-dev || (apt-get update -qq && apt-get install -y -qq libclang-dev)) >/dev/null; \
+		else \
+			echo "libclang is missing: run 'sudo apt-get install -y libclang-dev' (needed to build RocksDB)"; \
+			exit 1; \
+		fi; \
+	fi
+
+# Removes the default store (~/.local/share/twinning/store); `twinning load` rebuilds it.
+clean-store:
+	rm -rf "$${XDG_DATA_HOME:-$$HOME/.local/share}/twinning/store"

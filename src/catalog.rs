@@ -1,0 +1,171 @@
+//! The research queries: `queries/NNN_slug.rq` files whose `#+ key: value` header says what each
+//! one asks, what the paper answers, and how it is tagged.
+
+use std::path::Path;
+
+use crate::bundle;
+use crate::error::{Error, Result};
+
+/// A query file with its header.
+#[derive(Debug, Clone)]
+pub struct QueryFile {
+    /// `NNN_slug`, the file name without `.rq`.
+    pub slug: String,
+    /// Where the text came from (a bundled path or a user's file).
+    pub origin: String,
+    /// The SPARQL text, header included (it is made of comments).
+    pub text: String,
+    /// The parsed header.
+    pub header: Header,
+}
+
+/// The decorators at the top of a query file.
+#[derive(Debug, Clone, Default)]
+pub struct Header {
+    /// The research question, in English.
+    pub summary: Option<String>,
+    /// The research question, in Arabic.
+    pub summary_ar: Option<String>,
+    /// What the paper states as the answer.
+    pub paper: Option<String>,
+    /// How the query answers the question.
+    pub description: Option<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+}
+
+impl Header {
+    /// Reads the leading `#+ key: value` comment lines; other comments are skipped and the header
+    /// ends at the first line of SPARQL.
+    pub fn parse(text: &str) -> Self {
+        let mut header = Self::default();
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() {
+                continue;
+            }
+            let Some(comment) = line.strip_prefix('#') else {
+                break;
+            };
+            let Some((key, value)) = comment.strip_prefix('+').and_then(|d| d.split_once(':'))
+            else {
+                continue;
+            };
+            let value = value.trim().to_owned();
+            match key.trim() {
+                "summary" => header.summary = Some(value),
+                "summary_ar" => header.summary_ar = Some(value),
+                "paper" => header.paper = Some(value),
+                "description" => header.description = Some(value),
+                "tags" => {
+                    header.tags = value
+                        .split(',')
+                        .map(|tag| tag.trim().to_owned())
+                        .filter(|tag| !tag.is_empty())
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        header
+    }
+}
+
+impl QueryFile {
+    fn new(slug: String, origin: String, text: String) -> Self {
+        let header = Header::parse(&text);
+        Self {
+            slug,
+            origin,
+            text,
+            header,
+        }
+    }
+
+    /// The question, or the slug when the file has no summary.
+    pub fn question(&self) -> &str {
+        self.header.summary.as_deref().unwrap_or(&self.slug)
+    }
+}
+
+/// The bundled research queries, in number order.
+pub fn bundled() -> Vec<QueryFile> {
+    bundle::query_files()
+        .map(|file| {
+            let slug = file
+                .path
+                .trim_start_matches("queries/")
+                .trim_end_matches(".rq")
+                .to_owned();
+            QueryFile::new(slug, file.path.to_owned(), file.text.to_owned())
+        })
+        .collect()
+}
+
+/// Finds a query by file path, or a bundled query by slug (`001_agreements_per_city`), by slug
+/// without its number (`agreements_per_city`) or by number (`001`, `1`).
+pub fn resolve(name: &str) -> Result<QueryFile> {
+    let path = Path::new(name);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let slug = path
+            .file_stem()
+            .map_or_else(|| name.to_owned(), |s| s.to_string_lossy().into_owned());
+        return Ok(QueryFile::new(slug, name.to_owned(), text));
+    }
+    let wanted = name.trim_end_matches(".rq");
+    let queries = bundled();
+    let wanted_number = wanted.parse::<u32>().ok();
+    let found = queries.iter().find(|query| {
+        let (number, rest) = query.slug.split_once('_').unwrap_or((&query.slug, ""));
+        query.slug == wanted
+            || rest == wanted
+            || (wanted_number.is_some() && number.parse::<u32>().ok() == wanted_number)
+    });
+    found.cloned().ok_or_else(|| Error::UnknownQuery {
+        name: name.to_owned(),
+        known: queries.into_iter().map(|query| query.slug).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_header_and_stops_at_sparql() {
+        let header = Header::parse(
+            "#+ summary: How many?\n#+ summary_ar: كم؟\n# a plain comment\n#+ tags: a, b,\nSELECT * {}\n#+ paper: not read",
+        );
+        assert_eq!(header.summary.as_deref(), Some("How many?"));
+        assert_eq!(header.summary_ar.as_deref(), Some("كم؟"));
+        assert_eq!(header.tags, ["a", "b"]);
+        assert_eq!(header.paper, None);
+    }
+
+    #[test]
+    fn every_bundled_query_has_a_question_in_two_languages() {
+        for query in bundled() {
+            assert!(
+                query.header.summary.is_some(),
+                "{} lacks #+ summary",
+                query.slug
+            );
+            assert!(
+                query.header.summary_ar.is_some(),
+                "{} lacks #+ summary_ar",
+                query.slug
+            );
+            assert!(
+                query.header.paper.is_some(),
+                "{} lacks #+ paper",
+                query.slug
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_names_list_the_known_queries() {
+        let error = resolve("no_such_query").unwrap_err();
+        assert!(matches!(error, Error::UnknownQuery { ref known, .. } if !known.is_empty()));
+    }
+}

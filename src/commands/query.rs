@@ -1,0 +1,62 @@
+//! `twinning query`
+
+use crate::catalog::{self, QueryFile};
+use crate::cli::QueryArgs;
+use crate::error::{Error, Result};
+use crate::format::QueryOutput;
+use crate::output::{self, Table};
+use crate::sparql;
+use crate::store::{Location, Session};
+
+pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
+    if args.list {
+        return list();
+    }
+    let query = match (&args.expression, &args.query) {
+        (Some(text), _) => QueryFile {
+            slug: "-e".to_owned(),
+            origin: "-e".to_owned(),
+            text: text.clone(),
+            header: catalog::Header::parse(text),
+        },
+        (None, Some(name)) => catalog::resolve(name)?,
+        (None, None) => unreachable!("clap requires a query, -e or --list"),
+    };
+    // A syntax error is reported before the store is touched.
+    let prepared = sparql::prepare(&query.origin, &query.text)?;
+    let session = Session::open_for_reading(location)?;
+    let results = prepared
+        .on_store(&session.store)
+        .execute()
+        .map_err(|cause| Error::Evaluation {
+            origin: query.origin.clone(),
+            cause,
+        })?;
+    let format = args.format.unwrap_or(match results {
+        oxigraph::sparql::QueryResults::Graph(_) => QueryOutput::Turtle,
+        _ => QueryOutput::Table,
+    });
+    super::write_output(None, |out| {
+        output::write_results(results, format, &query.origin, out)
+    })
+}
+
+fn list() -> Result<()> {
+    let table = Table {
+        columns: vec!["query".to_owned(), "question".to_owned(), "tags".to_owned()],
+        rows: catalog::bundled()
+            .into_iter()
+            .map(|query| {
+                vec![
+                    query.slug.clone(),
+                    query.question().to_owned(),
+                    query.header.tags.join(", "),
+                ]
+            })
+            .collect(),
+    };
+    super::write_output(None, |out| {
+        writeln!(out, "{}", table.render())?;
+        Ok(())
+    })
+}

@@ -1,0 +1,109 @@
+//! The library's one error type. Every variant names what the user needs to fix: the file, line and
+//! column, the flag, the store directory or the query.
+
+use std::path::PathBuf;
+
+/// Result alias used across the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `twinning`.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An RDF document could not be parsed.
+    #[error("{file}:{line}:{column}: syntax error: {message}")]
+    RdfSyntax {
+        /// The file (or `-` for standard input, or the bundled path).
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+        /// The parser's explanation.
+        message: String,
+    },
+    /// An RDF document could not be parsed and the parser gave no position.
+    #[error("{file}: {message}")]
+    RdfInvalid {
+        /// The file.
+        file: String,
+        /// The parser's explanation.
+        message: String,
+    },
+    /// A SPARQL query or update could not be parsed.
+    #[error("{origin}: SPARQL syntax error: {message}")]
+    SparqlSyntax {
+        /// Where the query comes from: a file, a bundled query or `-e`.
+        origin: String,
+        /// The parser's explanation, with line and column.
+        message: String,
+    },
+    /// A SPARQL query failed while running.
+    #[error("{origin}: query failed: {cause}")]
+    Evaluation {
+        /// Where the query comes from.
+        origin: String,
+        /// The engine's error.
+        cause: oxigraph::sparql::QueryEvaluationError,
+    },
+    /// Neither a file nor a bundled query has this name.
+    #[error("no query file or bundled query named '{name}'; bundled queries are:\n  {}", known.join("\n  "))]
+    UnknownQuery {
+        /// What the user asked for.
+        name: String,
+        /// The slugs of the bundled queries.
+        known: Vec<String>,
+    },
+    /// A format could not be chosen, or is not available for this output.
+    #[error("{0}")]
+    Format(String),
+    /// Another process holds the store.
+    #[error(
+        "the store {} is in use by another twinning process; wait for it to finish, or use --memory",
+        path.display()
+    )]
+    StoreInUse {
+        /// The store directory.
+        path: PathBuf,
+    },
+    /// The store could not be opened or written.
+    #[error("cannot open the store {}: {cause}", path.display())]
+    StoreOpen {
+        /// The store directory.
+        path: PathBuf,
+        /// What went wrong.
+        cause: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A storage operation failed.
+    #[error("store error: {0}")]
+    Storage(#[from] oxigraph::store::StorageError),
+    /// A file could not be read or written.
+    #[error("{}: {cause}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        cause: std::io::Error,
+    },
+    /// Writing to standard output or to a serializer failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    /// A bundled file does not have the shape the program expects.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
+        Self::Io {
+            path: path.into(),
+            cause,
+        }
+    }
+
+    /// True when the error is a closed pipe on output (`twinning export | head`), which is not a
+    /// failure from the user's point of view.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}

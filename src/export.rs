@@ -1,0 +1,177 @@
+//! Exporting the store. Turtle and TriG are pretty and deterministic (sophia's serializer sorts
+//! subjects and predicates; blank nodes get Oxigraph's canonical labels), so the same graph always
+//! gives the same bytes and data changes diff cleanly in git. N-Triples and N-Quads are sorted
+//! lines. RDF/XML and JSON-LD come from Oxigraph's writers.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+
+use oxigraph::io::RdfSerializer;
+use oxigraph::model::dataset::CanonicalizationAlgorithm;
+use oxigraph::model::{Dataset, Graph, GraphNameRef, NamedOrBlankNodeRef, TermRef};
+use oxigraph::store::Store;
+use sophia::api::prefix::Prefix;
+use sophia::api::serializer::{QuadSerializer, TripleSerializer};
+use sophia::api::term::{BnodeId, LanguageTag, SimpleTerm};
+use sophia::api::MownStr;
+use sophia::iri::{Iri, IriRef};
+use sophia::turtle::serializer::trig::TriGSerializer;
+use sophia::turtle::serializer::turtle::{TurtleConfig, TurtleSerializer};
+
+use crate::error::{Error, Result};
+use crate::format::RdfSyntax;
+use crate::vocab::PREFIXES;
+
+/// Writes the whole store in `syntax`. Graph syntaxes get the union of all named graphs.
+pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<()> {
+    match syntax {
+        RdfSyntax::Turtle => {
+            let graph = union_graph(store)?;
+            let triples: Vec<[SimpleTerm<'_>; 3]> = graph
+                .iter()
+                .map(|t| {
+                    [
+                        subject(t.subject),
+                        iri(t.predicate.as_str()),
+                        term(t.object),
+                    ]
+                })
+                .collect();
+            TurtleSerializer::new_with_config(&mut out, pretty_config())
+                .serialize_graph(&triples)
+                .map_err(sophia_error)?;
+        }
+        RdfSyntax::Trig => {
+            let dataset = canonical_dataset(store)?;
+            let quads: Vec<([SimpleTerm<'_>; 3], Option<SimpleTerm<'_>>)> = dataset
+                .iter()
+                .map(|q| {
+                    let graph = match q.graph_name {
+                        GraphNameRef::NamedNode(node) => Some(iri(node.as_str())),
+                        GraphNameRef::BlankNode(node) => Some(bnode(node.as_str())),
+                        GraphNameRef::DefaultGraph => None,
+                    };
+                    (
+                        [
+                            subject(q.subject),
+                            iri(q.predicate.as_str()),
+                            term(q.object),
+                        ],
+                        graph,
+                    )
+                })
+                .collect();
+            TriGSerializer::new_with_config(&mut out, pretty_config())
+                .serialize_dataset(&quads)
+                .map_err(sophia_error)?;
+        }
+        RdfSyntax::Ntriples => {
+            let graph = union_graph(store)?;
+            let lines: BTreeSet<String> = graph.iter().map(|t| format!("{t} .\n")).collect();
+            lines
+                .iter()
+                .try_for_each(|line| out.write_all(line.as_bytes()))?;
+        }
+        RdfSyntax::Nquads => {
+            let dataset = canonical_dataset(store)?;
+            let lines: BTreeSet<String> = dataset.iter().map(|q| format!("{q} .\n")).collect();
+            lines
+                .iter()
+                .try_for_each(|line| out.write_all(line.as_bytes()))?;
+        }
+        RdfSyntax::Rdfxml | RdfSyntax::Jsonld => {
+            let mut serializer = RdfSerializer::from_format(syntax.to_oxigraph());
+            for (prefix, namespace) in PREFIXES {
+                serializer = serializer
+                    .with_prefix(*prefix, *namespace)
+                    .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+            }
+            let mut writer = serializer.for_writer(&mut out);
+            for triple in &union_graph(store)? {
+                writer.serialize_triple(triple)?;
+            }
+            writer.finish()?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// All triples of all graphs, merged, with canonical blank node labels.
+pub fn union_graph(store: &Store) -> Result<Graph> {
+    let mut graph = Graph::new();
+    for quad in store.iter() {
+        let quad = quad?;
+        graph.insert(quad.as_ref());
+    }
+    graph.canonicalize(CanonicalizationAlgorithm::default());
+    Ok(graph)
+}
+
+fn canonical_dataset(store: &Store) -> Result<Dataset> {
+    let mut dataset = Dataset::new();
+    for quad in store.iter() {
+        dataset.insert(&quad?);
+    }
+    dataset.canonicalize(CanonicalizationAlgorithm::default());
+    Ok(dataset)
+}
+
+fn pretty_config() -> TurtleConfig {
+    let prefixes = PREFIXES
+        .iter()
+        .map(|(prefix, namespace)| {
+            (
+                Prefix::new_unchecked((*prefix).into()),
+                Iri::new_unchecked((*namespace).into()),
+            )
+        })
+        .collect();
+    TurtleConfig::new()
+        .with_pretty(true)
+        .with_own_prefix_map(prefixes)
+}
+
+fn sophia_error<E: std::error::Error, F: std::error::Error>(
+    error: sophia::api::source::StreamError<E, F>,
+) -> Error {
+    Error::Output(std::io::Error::other(error.to_string()))
+}
+
+fn iri(value: &str) -> SimpleTerm<'_> {
+    SimpleTerm::Iri(IriRef::new_unchecked(MownStr::from(value)))
+}
+
+fn bnode(id: &str) -> SimpleTerm<'_> {
+    SimpleTerm::BlankNode(BnodeId::new_unchecked(MownStr::from(id)))
+}
+
+fn subject(subject: NamedOrBlankNodeRef<'_>) -> SimpleTerm<'_> {
+    match subject {
+        NamedOrBlankNodeRef::NamedNode(node) => iri(node.as_str()),
+        NamedOrBlankNodeRef::BlankNode(node) => bnode(node.as_str()),
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("RDF 1.2 triple terms are not enabled"),
+    }
+}
+
+/// Converts an Oxigraph term to sophia's, borrowing the strings.
+pub fn term(term: TermRef<'_>) -> SimpleTerm<'_> {
+    match term {
+        TermRef::NamedNode(node) => iri(node.as_str()),
+        TermRef::BlankNode(node) => bnode(node.as_str()),
+        TermRef::Literal(literal) => match literal.language() {
+            Some(language) => SimpleTerm::LiteralLanguage(
+                MownStr::from(literal.value()),
+                LanguageTag::new_unchecked(MownStr::from(language)),
+                None,
+            ),
+            None => SimpleTerm::LiteralDatatype(
+                MownStr::from(literal.value()),
+                IriRef::new_unchecked(MownStr::from(literal.datatype().as_str())),
+            ),
+        },
+        #[allow(unreachable_patterns)]
+        _ => unreachable!("RDF 1.2 triple terms are not enabled"),
+    }
+}

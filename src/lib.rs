@@ -1,0 +1,22 @@
+//! twinning: the twinning and cooperation agreements of the cities of Morocco's southern
+//! provinces as linked data, in an embedded Oxigraph store.
+//!
+//! The binary (`main.rs`) only parses the command line and maps errors to exit codes; everything
+//! else lives here, one module per concern.
+#![deny(missing_docs)]
+
+pub mod bundle;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod export;
+pub mod format;
+pub mod load;
+pub mod output;
+pub mod report;
+pub mod sparql;
+pub mod store;
+pub mod vocab;
+
+pub use error::{Error, Result};

@@ -1,0 +1,206 @@
+//! Loading RDF into the store: parse everything first, then replace each document's named graph
+//! and recompute the derived graph in one transaction. A syntax error anywhere means nothing is
+//! written; loading the same file twice gives the same store.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use oxigraph::io::{RdfParser, RdfSyntaxError};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef};
+use oxigraph::sparql::QueryResults;
+use oxigraph::store::{Store, Transaction};
+
+use crate::bundle::{self, BundledFile};
+use crate::error::{Error, Result};
+use crate::format::RdfSyntax;
+use crate::sparql;
+use crate::vocab::DERIVED_GRAPH;
+
+/// An RDF document, parsed and ready to replace its named graph.
+#[derive(Debug)]
+pub struct Document {
+    /// Where it came from, for messages.
+    pub origin: String,
+    /// The named graph that receives its default-graph triples.
+    pub graph: NamedNode,
+    /// Its quads.
+    pub quads: Vec<Quad>,
+}
+
+impl Document {
+    /// Parses `text` in `syntax`; triples outside any named graph go to `graph`.
+    pub fn parse(origin: &str, text: &[u8], syntax: RdfSyntax, graph: NamedNode) -> Result<Self> {
+        let parser = RdfParser::from_format(syntax.to_oxigraph())
+            .with_default_graph(graph.clone())
+            .rename_blank_nodes();
+        let quads = parser
+            .for_slice(text)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| syntax_error(origin, &e))?;
+        Ok(Self {
+            origin: origin.to_owned(),
+            graph,
+            quads,
+        })
+    }
+
+    /// Reads and parses a file; its graph is `graph`, or else the file's `file:` URL.
+    pub fn from_file(path: &Path, syntax: Option<RdfSyntax>, graph: Option<&str>) -> Result<Self> {
+        let syntax = match syntax {
+            Some(syntax) => syntax,
+            None => RdfSyntax::from_path(path, "--format")?,
+        };
+        let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let graph = match graph {
+            Some(iri) => NamedNode::new(iri)
+                .map_err(|e| Error::Format(format!("--graph {iri}: not a valid IRI: {e}")))?,
+            None => file_graph_name(path)?,
+        };
+        Self::parse(&path.display().to_string(), &text, syntax, graph)
+    }
+
+    fn from_bundle(file: BundledFile) -> Result<Self> {
+        let graph = NamedNode::new(file.graph_name())
+            .map_err(|e| Error::Invalid(format!("{}: bad graph name: {e}", file.path)))?;
+        Self::parse(file.path, file.text.as_bytes(), RdfSyntax::Turtle, graph)
+    }
+}
+
+/// What a load changed: the number of triples now in each graph it replaced.
+pub type LoadSummary = BTreeMap<String, usize>;
+
+/// Parses every bundled ontology and data file.
+pub fn bundled_documents() -> Result<Vec<Document>> {
+    bundle::rdf_files().map(Document::from_bundle).collect()
+}
+
+/// Loads the bundled ontology and data, replacing their graphs.
+pub fn load_bundle(store: &Store) -> Result<LoadSummary> {
+    load_documents(store, &bundled_documents()?)
+}
+
+/// Replaces the named graph of each document with its content and recomputes the derived graph,
+/// atomically: on any error the store is left as it was.
+pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSummary> {
+    let mut transaction = store.start_transaction()?;
+    let mut touched = Vec::new();
+    for document in documents {
+        let mut graphs: Vec<NamedNodeRef<'_>> = vec![document.graph.as_ref()];
+        // A TriG or N-Quads file brings its own named graphs: those are replaced too.
+        for quad in &document.quads {
+            if let GraphName::NamedNode(graph) = &quad.graph_name {
+                if !graphs.contains(&graph.as_ref()) {
+                    graphs.push(graph.as_ref());
+                }
+            }
+        }
+        for graph in graphs {
+            transaction.clear_graph(graph)?;
+            touched.push(graph.into_owned());
+        }
+    }
+    for document in documents {
+        for quad in &document.quads {
+            transaction.insert(quad.as_ref());
+        }
+    }
+    let derived = derive(&mut transaction)?;
+    transaction.commit()?;
+
+    let mut summary = LoadSummary::new();
+    for graph in touched.iter().chain(std::iter::once(&derived)) {
+        let count = store
+            .quads_for_pattern(
+                None,
+                None,
+                None,
+                Some(GraphNameRef::NamedNode(graph.as_ref())),
+            )
+            .count();
+        summary.insert(graph.as_str().to_owned(), count);
+    }
+    Ok(summary)
+}
+
+/// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
+/// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
+/// properties, so the graph can be queried the way Wikidata's query service is.
+fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
+    let derived = NamedNode::new_unchecked(DERIVED_GRAPH);
+    transaction.clear_graph(derived.as_ref())?;
+    let mut triples = Vec::new();
+    for rule in bundle::rule_files() {
+        let query = sparql::prepare(rule.path, rule.text)?;
+        let results = query
+            .on_transaction(transaction)
+            .execute()
+            .map_err(|cause| Error::Evaluation {
+                origin: rule.path.to_owned(),
+                cause,
+            })?;
+        let QueryResults::Graph(rule_triples) = results else {
+            return Err(Error::Invalid(format!(
+                "{}: a rule must be a CONSTRUCT query",
+                rule.path
+            )));
+        };
+        for triple in rule_triples {
+            triples.push(triple.map_err(|cause| Error::Evaluation {
+                origin: rule.path.to_owned(),
+                cause,
+            })?);
+        }
+    }
+    for triple in &triples {
+        transaction.insert(QuadRef::new(
+            &triple.subject,
+            &triple.predicate,
+            &triple.object,
+            derived.as_ref(),
+        ));
+    }
+    Ok(derived)
+}
+
+fn file_graph_name(path: &Path) -> Result<NamedNode> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    let mut iri = String::from("file://");
+    for segment in absolute
+        .to_string_lossy()
+        .split('/')
+        .filter(|s| !s.is_empty())
+    {
+        iri.push('/');
+        for byte in segment.bytes() {
+            if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                iri.push(char::from(byte));
+            } else {
+                iri.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    NamedNode::new(&iri).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+}
+
+fn syntax_error(origin: &str, error: &RdfSyntaxError) -> Error {
+    let text = error.to_string();
+    // Oxigraph's message starts with its own "Parser error at line …:"; we print the position
+    // as file:line:column instead.
+    let message = text
+        .strip_prefix("Parser error")
+        .and_then(|rest| rest.split_once(": "))
+        .map_or(text.as_str(), |(_, message)| message)
+        .to_owned();
+    match error.location() {
+        Some(location) => Error::RdfSyntax {
+            file: origin.to_owned(),
+            line: location.start.line + 1,
+            column: location.start.column + 1,
+            message,
+        },
+        None => Error::RdfInvalid {
+            file: origin.to_owned(),
+            message,
+        },
+    }
+}

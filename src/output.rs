@@ -1,0 +1,146 @@
+//! Writing query results: SPARQL results formats for machines, an aligned Markdown table for
+//! people, RDF syntaxes for graphs.
+
+use std::io::Write;
+
+use comfy_table::{presets::ASCII_MARKDOWN, ContentArrangement, Table as Grid};
+use oxigraph::io::RdfSerializer;
+use oxigraph::model::Term;
+use oxigraph::sparql::results::QueryResultsSerializer;
+use oxigraph::sparql::{QueryResults, QuerySolutionIter};
+
+use crate::error::{Error, Result};
+use crate::format::QueryOutput;
+use crate::vocab::{compact_iri, PREFIXES};
+
+/// SELECT results as text cells: what a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// Variable names, in the query's order.
+    pub columns: Vec<String>,
+    /// One row per solution; unbound values are empty cells.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// Collects SELECT solutions.
+    pub fn from_solutions(solutions: QuerySolutionIter<'_>, origin: &str) -> Result<Self> {
+        let columns = solutions
+            .variables()
+            .iter()
+            .map(|variable| variable.as_str().to_owned())
+            .collect::<Vec<_>>();
+        let mut rows = Vec::new();
+        for solution in solutions {
+            let solution = solution.map_err(|cause| Error::Evaluation {
+                origin: origin.to_owned(),
+                cause,
+            })?;
+            rows.push(
+                solution
+                    .values()
+                    .iter()
+                    .map(|value| value.as_ref().map(cell).unwrap_or_default())
+                    .collect(),
+            );
+        }
+        Ok(Self { columns, rows })
+    }
+
+    /// The value of `column` in `row`, if both exist.
+    pub fn get(&self, row: usize, column: &str) -> Option<&str> {
+        let index = self.columns.iter().position(|c| c == column)?;
+        self.rows.get(row)?.get(index).map(String::as_str)
+    }
+
+    /// An aligned table that is also valid Markdown. Arabic text is kept as it is.
+    pub fn render(&self) -> String {
+        let mut grid = Grid::new();
+        grid.load_preset(ASCII_MARKDOWN)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(&self.columns);
+        for row in &self.rows {
+            grid.add_row(
+                row.iter()
+                    .map(|value| value.replace('|', "\\|").replace('\n', " ")),
+            );
+        }
+        grid.to_string()
+    }
+}
+
+/// How a term reads in a table cell: a literal's value, a prefixed name for IRIs.
+pub fn cell(term: &Term) -> String {
+    match term {
+        Term::NamedNode(node) => compact_iri(node.as_str()),
+        Term::BlankNode(node) => format!("_:{}", node.as_str()),
+        Term::Literal(literal) => literal.value().to_owned(),
+        #[allow(unreachable_patterns)]
+        other => other.to_string(),
+    }
+}
+
+/// Writes any query result in the requested format.
+pub fn write_results(
+    results: QueryResults<'_>,
+    format: QueryOutput,
+    origin: &str,
+    mut out: impl Write,
+) -> Result<()> {
+    let evaluation = |cause| Error::Evaluation {
+        origin: origin.to_owned(),
+        cause,
+    };
+    match results {
+        QueryResults::Solutions(solutions) => match format {
+            QueryOutput::Table => {
+                let table = Table::from_solutions(solutions, origin)?;
+                writeln!(out, "{}", table.render())?;
+            }
+            _ => {
+                let results_format = format.results_format().ok_or_else(|| {
+                    Error::Format(format!(
+                        "{origin}: a SELECT query gives solutions: use --format table, csv, tsv, json or xml"
+                    ))
+                })?;
+                let mut serializer = QueryResultsSerializer::from_format(results_format)
+                    .serialize_solutions_to_writer(&mut out, solutions.variables().to_vec())?;
+                for solution in solutions {
+                    serializer.serialize(&solution.map_err(evaluation)?)?;
+                }
+                serializer.finish()?;
+            }
+        },
+        QueryResults::Boolean(value) => match format.results_format() {
+            Some(results_format) => {
+                QueryResultsSerializer::from_format(results_format)
+                    .serialize_boolean_to_writer(&mut out, value)?;
+            }
+            None if format == QueryOutput::Table => writeln!(out, "{value}")?,
+            None => {
+                return Err(Error::Format(format!(
+                    "{origin}: an ASK query gives true or false: use --format table, csv, tsv, json or xml"
+                )))
+            }
+        },
+        QueryResults::Graph(triples) => {
+            let syntax = format.graph_syntax().ok_or_else(|| {
+                Error::Format(format!(
+                    "{origin}: a CONSTRUCT or DESCRIBE query gives a graph: use --format turtle, ntriples, jsonld or rdfxml"
+                ))
+            })?;
+            let mut serializer = RdfSerializer::from_format(syntax.to_oxigraph());
+            for (prefix, namespace) in PREFIXES {
+                serializer = serializer
+                    .with_prefix(*prefix, *namespace)
+                    .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+            }
+            let mut writer = serializer.for_writer(&mut out);
+            for triple in triples {
+                writer.serialize_triple(&triple.map_err(evaluation)?)?;
+            }
+            writer.finish()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,87 @@
+//! The main job: every research question, what the paper says, and the answer computed by SPARQL
+//! from the store, as Markdown-compatible text.
+
+use std::io::Write;
+
+use oxigraph::sparql::QueryResults;
+use oxigraph::store::Store;
+
+use crate::catalog::{self, QueryFile};
+use crate::error::{Error, Result};
+use crate::output::Table;
+use crate::sparql;
+
+/// One answered question.
+#[derive(Debug)]
+pub struct Answer {
+    /// The query that answered it.
+    pub query: QueryFile,
+    /// Its results.
+    pub table: Table,
+}
+
+/// Runs a SELECT query file and collects its results.
+pub fn answer(store: &Store, query: QueryFile) -> Result<Answer> {
+    let prepared = sparql::prepare(&query.origin, &query.text)?;
+    let results = prepared
+        .on_store(store)
+        .execute()
+        .map_err(|cause| Error::Evaluation {
+            origin: query.origin.clone(),
+            cause,
+        })?;
+    let QueryResults::Solutions(solutions) = results else {
+        return Err(Error::Invalid(format!(
+            "{}: a research query must be a SELECT query",
+            query.origin
+        )));
+    };
+    let table = Table::from_solutions(solutions, &query.origin)?;
+    Ok(Answer { query, table })
+}
+
+/// Answers every bundled research query, in order.
+pub fn answer_all(store: &Store) -> Result<Vec<Answer>> {
+    catalog::bundled()
+        .into_iter()
+        .map(|query| answer(store, query))
+        .collect()
+}
+
+/// Writes the report as Markdown-compatible text.
+pub fn write_text(store: &Store, store_name: &str, mut out: impl Write) -> Result<()> {
+    let answers = answer_all(store)?;
+    writeln!(
+        out,
+        "# City diplomacy of Morocco's southern provinces: the paper's questions, answered from the graph\n"
+    )?;
+    writeln!(
+        out,
+        "Every table below is computed by SPARQL from the {store_name} ({} quads). \
+         \"paper\" columns are the figures the paper publishes; the other columns are counted \
+         from the records in the graph; disagreements between the paper, its tables and its \
+         sources are listed where they change a figure.\n",
+        store.len()?
+    )?;
+    for (index, answer) in answers.iter().enumerate() {
+        let header = &answer.query.header;
+        writeln!(out, "## {}. {}\n", index + 1, answer.query.question())?;
+        if let Some(question_ar) = &header.summary_ar {
+            writeln!(out, "{question_ar}\n")?;
+        }
+        if let Some(paper) = &header.paper {
+            writeln!(out, "**The paper:** {paper}\n")?;
+        }
+        if let Some(description) = &header.description {
+            writeln!(out, "{description}\n")?;
+        }
+        if answer.table.rows.is_empty() {
+            writeln!(out, "(no results)\n")?;
+        } else {
+            writeln!(out, "{}\n", answer.table.render())?;
+        }
+        writeln!(out, "Query: `twinning query {}`\n", answer.query.slug)?;
+    }
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Preparing SPARQL: the project's prefixes are predeclared, and the default graph is the union of
+//! all named graphs (as in Oxigraph's server with `union-default-graph`), so a query sees the
+//! ontology, the data and the derived triples together.
+
+use oxigraph::sparql::{PreparedSparqlQuery, SparqlEvaluator};
+
+use crate::error::{Error, Result};
+use crate::vocab::PREFIXES;
+
+/// Parses `text` (from `origin`, for messages) into a query ready to run on the store.
+pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
+    let mut evaluator = SparqlEvaluator::new();
+    for (prefix, namespace) in PREFIXES {
+        evaluator = evaluator
+            .with_prefix(*prefix, *namespace)
+            .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+    }
+    let mut query = evaluator
+        .parse_query(text)
+        .map_err(|e| Error::SparqlSyntax {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+    query.dataset_mut().set_default_graph_as_union();
+    Ok(query)
+}

@@ -1,0 +1,146 @@
+//! Opening the store: the one place that decides where it lives, who may write it and when the
+//! bundled data is loaded.
+//!
+//! Oxigraph allows one read-write `Store` per directory, and reading a directory while another
+//! process writes it is undefined. A lock file beside the database (`twinning.lock`, exclusive for
+//! writers, shared for readers) turns both cases into a clear "store is in use" error.
+
+use std::fs::{self, File, TryLockError};
+use std::path::{Path, PathBuf};
+
+use oxigraph::store::Store;
+
+use crate::error::{Error, Result};
+use crate::load;
+
+const LOCK_FILE: &str = "twinning.lock";
+
+/// Where the store lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A throwaway in-memory store, loaded with the bundled data.
+    Memory,
+    /// A persistent RocksDB store in this directory.
+    Directory(PathBuf),
+}
+
+impl Location {
+    /// The default store directory: `$XDG_DATA_HOME/twinning/store` (on Linux usually
+    /// `~/.local/share/twinning/store`), or `./.twinning-store` when no data directory is known.
+    pub fn default_directory() -> PathBuf {
+        dirs::data_dir().map_or_else(
+            || PathBuf::from(".twinning-store"),
+            |dir| dir.join("twinning").join("store"),
+        )
+    }
+
+    /// A human-readable name for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Memory => "in-memory store".to_owned(),
+            Self::Directory(path) => path.display().to_string(),
+        }
+    }
+}
+
+/// An open store, with the lock that keeps other processes out while it is open.
+pub struct Session {
+    /// The store itself.
+    pub store: Store,
+    /// Where it lives.
+    pub location: Location,
+    /// Whether this session loaded the bundled data into an empty store.
+    pub loaded_bundle: bool,
+    _lock: Option<File>,
+}
+
+impl Session {
+    /// Opens the store for a command that writes (`load`): exclusive, created if missing.
+    pub fn open_for_writing(location: &Location) -> Result<Self> {
+        match location {
+            Location::Memory => Ok(Self {
+                store: Store::new()?,
+                location: location.clone(),
+                loaded_bundle: false,
+                _lock: None,
+            }),
+            Location::Directory(path) => {
+                fs::create_dir_all(path).map_err(|e| open_error(path, e))?;
+                let lock = lock_exclusive(path)?;
+                let store = Store::open(path).map_err(|e| open_error(path, e))?;
+                Ok(Self {
+                    store,
+                    location: location.clone(),
+                    loaded_bundle: false,
+                    _lock: Some(lock),
+                })
+            }
+        }
+    }
+
+    /// Opens the store for a command that only reads. A missing or empty store is first filled
+    /// with the bundled ontology and data, so every reading command works on a fresh machine.
+    pub fn open_for_reading(location: &Location) -> Result<Self> {
+        if let Location::Directory(path) = location {
+            if has_database(path) {
+                let lock = lock_shared(path)?;
+                let store = Store::open_read_only(path).map_err(|e| open_error(path, e))?;
+                if !store.is_empty()? {
+                    return Ok(Self {
+                        store,
+                        location: location.clone(),
+                        loaded_bundle: false,
+                        _lock: lock,
+                    });
+                }
+            }
+        }
+        let mut session = Self::open_for_writing(location)?;
+        load::load_bundle(&session.store)?;
+        session.loaded_bundle = true;
+        Ok(session)
+    }
+}
+
+fn has_database(path: &Path) -> bool {
+    path.join("CURRENT").is_file()
+}
+
+fn open_error(path: &Path, source: impl std::error::Error + Send + Sync + 'static) -> Error {
+    Error::StoreOpen {
+        path: path.to_owned(),
+        cause: Box::new(source),
+    }
+}
+
+fn lock_exclusive(path: &Path) -> Result<File> {
+    let lock_path = path.join(LOCK_FILE);
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| open_error(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(TryLockError::WouldBlock) => Err(Error::StoreInUse {
+            path: path.to_owned(),
+        }),
+        Err(TryLockError::Error(e)) => Err(open_error(path, e)),
+    }
+}
+
+/// Readers share the lock. A store on a read-only medium may have no lock file and cannot get
+/// one; nobody can write it either, so reading it unlocked is safe.
+fn lock_shared(path: &Path) -> Result<Option<File>> {
+    let Ok(file) = File::open(path.join(LOCK_FILE)) else {
+        return Ok(None);
+    };
+    match file.try_lock_shared() {
+        Ok(()) => Ok(Some(file)),
+        Err(TryLockError::WouldBlock) => Err(Error::StoreInUse {
+            path: path.to_owned(),
+        }),
+        Err(TryLockError::Error(e)) => Err(open_error(path, e)),
+    }
+}

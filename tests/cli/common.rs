@@ -1,0 +1,125 @@
+//! Shared test helpers: every test runs the real binary on its own temporary store.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// A temporary store directory and the commands that run against it.
+pub struct Sandbox {
+    pub dir: TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        }
+    }
+
+    pub fn store(&self) -> PathBuf {
+        self.dir.path().join("store")
+    }
+
+    /// `twinning --store <temporary store>` with no environment leaking in.
+    pub fn twinning(&self) -> Command {
+        let mut command = bare();
+        command.arg("--store").arg(self.store());
+        command
+    }
+
+    /// Writes a file into the sandbox and returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write fixture");
+        path
+    }
+
+    /// Runs `twinning query <args> --format json` and returns the bindings as rows of
+    /// variable -> plain value. `args` is a slug, a file, or `["-e", text]`.
+    pub fn select(&self, args: &[&str]) -> Vec<std::collections::BTreeMap<String, String>> {
+        let output = self
+            .twinning()
+            .arg("query")
+            .args(args)
+            .args(["--format", "json"])
+            .output()
+            .expect("run twinning");
+        assert!(
+            output.status.success(),
+            "query {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        bindings(&output.stdout)
+    }
+
+    /// The Turtle export, as bytes.
+    pub fn export_turtle(&self) -> Vec<u8> {
+        let output = self
+            .twinning()
+            .arg("export")
+            .output()
+            .expect("run twinning");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+}
+
+/// `twinning` with no store chosen and no environment leaking in (HOME points nowhere useful).
+pub fn bare() -> Command {
+    let mut command = Command::cargo_bin("twinning").expect("binary built");
+    command.env_remove("TWINNING_STORE");
+    command
+}
+
+/// Parses SPARQL JSON results into rows of variable -> value.
+pub fn bindings(json: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let results: Value = serde_json::from_slice(json).expect("SPARQL JSON results");
+    results["results"]["bindings"]
+        .as_array()
+        .expect("bindings")
+        .iter()
+        .map(|binding| {
+            binding
+                .as_object()
+                .expect("binding object")
+                .iter()
+                .map(|(variable, value)| {
+                    (
+                        variable.clone(),
+                        value["value"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The repository root, for reading queries/ and fixtures.
+pub fn repository() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Reads a tab-separated fixture: a header line, then rows.
+pub fn read_tsv(name: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(repository().join("tests/fixtures").join(name))
+        .expect("fixture exists");
+    let mut lines = text
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty());
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    lines
+        .map(|line| {
+            header
+                .iter()
+                .zip(line.split('\t').chain(std::iter::repeat("")))
+                .map(|(key, value)| ((*key).to_owned(), value.trim().to_owned()))
+                .collect()
+        })
+        .collect()
+}

@@ -1,0 +1,110 @@
+//! `twinning export`: deterministic Turtle, faithful to the store, in every standard syntax.
+
+use oxigraph::io::{RdfFormat, RdfParser};
+use sophia::api::graph::Graph as _;
+use sophia::api::source::TripleSource as _;
+use sophia::inmem::graph::LightGraph;
+use sophia::isomorphism::isomorphic_graphs;
+use sophia::turtle::parser::{nt, turtle};
+
+use crate::common::Sandbox;
+
+#[test]
+fn turtle_export_is_byte_identical_across_stores_and_runs() {
+    let first = Sandbox::new();
+    let second = Sandbox::new();
+    let a = first.export_turtle();
+    let b = second.export_turtle();
+    assert!(!a.is_empty());
+    assert_eq!(a, b, "two fresh stores export the same bytes");
+    assert_eq!(a, first.export_turtle(), "and so does a second run");
+    let text = String::from_utf8(a).expect("UTF-8");
+    assert!(
+        text.contains("PREFIX city: <https://w3id.org/twinning/id/city/>")
+            || text.contains("@prefix city:")
+    );
+    assert!(text.contains("city:dakhla"), "uses the project's prefixes");
+}
+
+#[test]
+fn turtle_export_is_isomorphic_to_the_store() {
+    let sandbox = Sandbox::new();
+    let exported = sandbox.export_turtle();
+    let dump = sandbox
+        .twinning()
+        .args([
+            "query",
+            "-e",
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "--format",
+            "ntriples",
+        ])
+        .output()
+        .expect("run");
+    assert!(dump.status.success());
+    let from_export: LightGraph = turtle::parse_bufread(&exported[..])
+        .collect_triples()
+        .expect("the export parses as Turtle");
+    let from_store: LightGraph = nt::parse_bufread(&dump.stdout[..])
+        .collect_triples()
+        .expect("N-Triples");
+    assert!(from_store.triples().count() > 1000);
+    assert!(isomorphic_graphs(&from_export, &from_store).expect("comparable"));
+}
+
+#[test]
+fn every_syntax_round_trips_the_same_number_of_triples() {
+    let sandbox = Sandbox::new();
+    let turtle = sandbox.export_turtle();
+    let expected = count(RdfFormat::Turtle, &turtle);
+    for (flag, format) in [
+        ("ntriples", RdfFormat::NTriples),
+        ("rdfxml", RdfFormat::RdfXml),
+        (
+            "jsonld",
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+        ),
+        ("trig", RdfFormat::TriG),
+        ("nquads", RdfFormat::NQuads),
+    ] {
+        let output = sandbox
+            .twinning()
+            .args(["export", "--format", flag])
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{flag}");
+        let quads = count(format, &output.stdout);
+        if matches!(format, RdfFormat::TriG | RdfFormat::NQuads) {
+            assert!(
+                quads >= expected,
+                "{flag}: {quads} quads, {expected} triples"
+            );
+        } else {
+            assert_eq!(quads, expected, "{flag}");
+        }
+    }
+}
+
+#[test]
+fn output_file_gets_the_syntax_from_its_extension() {
+    let sandbox = Sandbox::new();
+    let path = sandbox.dir.path().join("graph.nt");
+    sandbox
+        .twinning()
+        .arg("export")
+        .arg("-o")
+        .arg(&path)
+        .assert()
+        .success();
+    let text = std::fs::read(&path).expect("written");
+    assert!(count(RdfFormat::NTriples, &text) > 1000);
+}
+
+fn count(format: RdfFormat, bytes: &[u8]) -> usize {
+    RdfParser::from_format(format)
+        .for_slice(bytes)
+        .inspect(|quad| assert!(quad.is_ok(), "the export parses: {quad:?}"))
+        .count()
+}

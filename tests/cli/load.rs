@@ -1,0 +1,181 @@
+//! `twinning load`: atomic, idempotent, and loud about bad input.
+
+use std::fs::File;
+
+use predicates::prelude::*;
+
+use crate::common::Sandbox;
+
+#[test]
+fn loading_the_bundle_reports_triples_per_graph() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .twinning()
+        .arg("load")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "<https://w3id.org/twinning/graph/data/agreements>",
+        ))
+        .stdout(predicate::str::contains(
+            "<https://w3id.org/twinning/graph/ontology/twinning>",
+        ))
+        .stdout(predicate::str::contains(
+            "<https://w3id.org/twinning/graph/derived>",
+        ));
+}
+
+#[test]
+fn loading_twice_changes_nothing() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let first = sandbox.export_turtle();
+    sandbox.twinning().arg("load").assert().success();
+    assert_eq!(first, sandbox.export_turtle());
+}
+
+#[test]
+fn a_user_file_gets_its_own_graph_and_reloading_replaces_it() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.file(
+        "extra.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b ex:d .\n",
+    );
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\s2 triples\s+<file:///.*extra\.ttl>").unwrap());
+    sandbox.file(
+        "extra.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
+    );
+    sandbox.twinning().arg("load").arg(&file).assert().success();
+    let rows = sandbox.select(&["-e", "SELECT ?o WHERE { <http://example.org/a> ?p ?o }"]);
+    assert_eq!(
+        rows.len(),
+        1,
+        "the reload replaced the file's graph: {rows:?}"
+    );
+}
+
+#[test]
+fn malformed_turtle_names_file_line_and_column_and_leaves_the_store_unchanged() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let good = sandbox.file(
+        "good.ttl",
+        "<http://example.org/a> <http://example.org/b> 1 .\n",
+    );
+    let bad = sandbox.file(
+        "bad.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b \"unterminated .\n",
+    );
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&good)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::is_match(r"bad\.ttl:3:\d+: syntax error").unwrap());
+    assert_eq!(
+        before,
+        sandbox.export_turtle(),
+        "a failed load must not change the store"
+    );
+}
+
+#[test]
+fn an_unknown_extension_asks_for_format() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.file(
+        "notes.txt",
+        "<http://example.org/a> <http://example.org/b> \"1\" .\n",
+    );
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+    sandbox
+        .twinning()
+        .args(["load", "--format", "ntriples"])
+        .arg(&file)
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .twinning()
+        .args(["load", "does-not-exist.ttl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("does-not-exist.ttl"));
+}
+
+#[test]
+fn a_store_in_use_gets_a_clear_message() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    // Hold the writer's lock as another twinning process would.
+    let lock = File::options()
+        .write(true)
+        .open(sandbox.store().join("twinning.lock"))
+        .expect("lock file exists after a load");
+    lock.lock().expect("take the lock");
+    sandbox
+        .twinning()
+        .arg("load")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "in use by another twinning process",
+        ));
+    sandbox
+        .twinning()
+        .args(["query", "001"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("in use"));
+    lock.unlock().expect("release");
+    sandbox.twinning().args(["query", "001"]).assert().success();
+}
+
+#[test]
+fn an_unwritable_store_location_is_named() {
+    let sandbox = Sandbox::new();
+    let blocker = sandbox.file("not-a-directory", "");
+    crate::common::bare()
+        .arg("--store")
+        .arg(blocker.join("store"))
+        .arg("load")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot open the store"))
+        .stderr(predicate::str::contains("not-a-directory"));
+}
+
+#[test]
+fn wrong_flags_exit_with_2() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .twinning()
+        .args(["load", "--no-such-flag"])
+        .assert()
+        .code(2);
+    sandbox
+        .twinning()
+        .args(["--memory", "export", "--format", "yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("turtle"));
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real `twinning` binary on temporary stores, one module per theme.
+
+mod common;
+mod export;
+mod load;
+mod paper;
+mod query;
+mod report;

@@ -1,0 +1,260 @@
+//! The paper's figures, tables and disagreements, as the bundled queries and the graph give them.
+//! Expected values live in tests/fixtures/, transcribed from the paper and its reference data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::common::{read_tsv, Sandbox};
+
+/// A store loaded once per test would cost a RocksDB open each time; --memory is the same code.
+fn sandbox() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    sandbox
+}
+
+#[test]
+fn every_row_of_table_1_is_in_the_graph() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&[
+        "-e",
+        r#"SELECT ?row ?home_city ?partner_city ?country ?date WHERE {
+             ?agreement a tw:Agreement ; tw:tableRow ?row ; dcterms:date ?date ;
+                        tw:homeCity/skos:prefLabel ?home_city ;
+                        tw:partnerCity ?partner .
+             ?partner skos:prefLabel ?partner_city ; tw:country/skos:prefLabel ?country .
+             FILTER (lang(?home_city) = "en" && lang(?partner_city) = "en" && lang(?country) = "en")
+           } ORDER BY ?row"#,
+    ]);
+    assert_eq!(rows, read_tsv("table1.tsv"));
+}
+
+#[test]
+fn the_paragraph_figures_stand_beside_the_table_counts() {
+    let sandbox = sandbox();
+    let mut answers: BTreeMap<String, Vec<BTreeMap<String, String>>> = BTreeMap::new();
+    for expected in read_tsv("paper_figures.tsv") {
+        let query = &expected["query"];
+        let rows = answers
+            .entry(query.clone())
+            .or_insert_with(|| sandbox.select(&[query.as_str()]));
+        let scope = &expected["scope"];
+        let row = rows
+            .iter()
+            .find(|row| {
+                ["city", "country", "region"]
+                    .iter()
+                    .find_map(|column| row.get(*column))
+                    == Some(scope)
+            })
+            .unwrap_or_else(|| panic!("{query} has no row for {scope}: {rows:?}"));
+        let paper = row.get("paper").map(String::as_str).unwrap_or_default();
+        assert_eq!(
+            paper, expected["paper"],
+            "{query} {scope}: the paper's figure"
+        );
+        assert_eq!(
+            row["table"], expected["table"],
+            "{query} {scope}: Table 1 rows"
+        );
+    }
+}
+
+#[test]
+fn the_possible_duplicate_lowers_the_distinct_counts() {
+    let sandbox = sandbox();
+    let total = sandbox
+        .select(&["001_agreements_per_city"])
+        .into_iter()
+        .find(|row| row["city"] == "Total")
+        .expect("total row");
+    assert_eq!(total["distinct"], "17");
+    assert!(total["disagreements"].contains("laayoune-creil-duplicate"));
+    let france = sandbox
+        .select(&["002_agreements_per_country"])
+        .into_iter()
+        .find(|row| row["country"] == "France")
+        .expect("France");
+    assert_eq!(france["distinct"], "3");
+}
+
+#[test]
+fn table_2_governance_is_answered_with_its_unknowns() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&["009_governance"]);
+    let by_city: BTreeMap<&str, &BTreeMap<String, String>> =
+        rows.iter().map(|row| (row["city"].as_str(), row)).collect();
+    assert_eq!(by_city["Dakhla"]["member_count"], "5");
+    assert_eq!(by_city["Smara"]["member_count"], "5");
+    assert_eq!(by_city["Dakhla"]["has_committee"], "true");
+    assert_eq!(by_city["Smara"]["has_committee"], "true");
+    assert_eq!(by_city["Laayoune"]["has_committee"], "false");
+    assert_eq!(by_city["Boujdour"]["has_committee"], "unknown");
+    assert_eq!(by_city["Boujdour"]["member_count"], "unknown");
+    assert_eq!(by_city["Laayoune"]["member_count"], "unknown");
+}
+
+#[test]
+fn the_eu_benchmark_comes_from_the_graph() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&["010_governance_vs_eu_benchmark"]);
+    let values: BTreeSet<&str> = rows.iter().map(|row| row["eu_value"].as_str()).collect();
+    assert!(values.contains("84"), "{rows:?}");
+    assert!(values.contains("10"), "{rows:?}");
+}
+
+#[test]
+fn no_agreement_carries_the_political_advocacy_theme() {
+    let sandbox = sandbox();
+    for row in sandbox.select(&["008_political_advocacy"]) {
+        assert_eq!(row["advocacy_agreements"], "0", "{row:?}");
+    }
+}
+
+#[test]
+fn every_recorded_disagreement_is_reported_with_both_versions() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&["011_discrepancies"]);
+    let expected = read_tsv("disagreements.tsv");
+    assert_eq!(
+        rows.len(),
+        expected.len(),
+        "one row per disagreement: {rows:?}"
+    );
+    for disagreement in expected {
+        let slug = &disagreement["slug"];
+        let row = rows
+            .iter()
+            .find(|row| &row["slug"] == slug)
+            .unwrap_or_else(|| panic!("disagreement {slug} is not reported"));
+        assert!(!row["paper_says"].is_empty(), "{slug}: what the paper says");
+        assert!(
+            !row["other_says"].is_empty(),
+            "{slug}: what the other evidence says"
+        );
+        for kind in disagreement["kinds"].split_whitespace() {
+            assert!(
+                row["kinds"].contains(kind),
+                "{slug}: kind {kind} in {}",
+                row["kinds"]
+            );
+        }
+        let affects = &disagreement["affects"];
+        if !affects.is_empty() {
+            assert!(
+                row.get("affects")
+                    .is_some_and(|a| a.contains(affects.as_str())),
+                "{slug} must name {affects} as affected: {row:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_agreement_has_a_cited_source_with_a_url() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&["012_sources"]);
+    let agreements: BTreeSet<&str> = rows.iter().map(|row| row["table_row"].as_str()).collect();
+    assert_eq!(agreements.len(), 18);
+    assert!(
+        rows.iter().all(|row| row["url"].starts_with("http")),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn wikidata_links_follow_the_reference_file_exactly() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&[
+        "-e",
+        r#"SELECT ?label ?exact ?candidate WHERE {
+             ?place skos:prefLabel ?label FILTER (lang(?label) = "en")
+             { ?place a schema:City } UNION { ?place a tw:Municipality } UNION { ?place a schema:Country } UNION { ?place a tw:Territory }
+             OPTIONAL { ?place skos:exactMatch ?exact FILTER (STRSTARTS(STR(?exact), STR(wd:))) }
+             OPTIONAL { ?place tw:wikidataCandidate ?candidate }
+           }"#,
+    ]);
+    let links: BTreeMap<&str, (&str, &str)> = rows
+        .iter()
+        .map(|row| {
+            let get = |key: &str| {
+                row.get(key).map_or("", |v| {
+                    v.trim_start_matches("http://www.wikidata.org/entity/")
+                })
+            };
+            (row["label"].as_str(), (get("exact"), get("candidate")))
+        })
+        .collect();
+    let mut checked = 0;
+    for entry in read_tsv("wikidata.tsv") {
+        if entry["role"] == "Wikidata property" {
+            continue;
+        }
+        let name = entry["entity"].as_str();
+        let (exact, candidate) = links
+            .get(name)
+            .unwrap_or_else(|| panic!("{name} is not in the graph under that English label"));
+        match entry["qid_status"].as_str() {
+            "confirmed" => assert_eq!((*exact, *candidate), (entry["qid"].as_str(), ""), "{name}"),
+            "candidate" => assert_eq!((*exact, *candidate), ("", entry["qid"].as_str()), "{name}"),
+            "unknown" => assert_eq!((*exact, *candidate), ("", ""), "{name}"),
+            other => panic!("{name}: unexpected status {other}"),
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30);
+}
+
+#[test]
+fn wikidata_direct_properties_are_materialised() {
+    let sandbox = sandbox();
+    let ask = |query: &str| {
+        let output = sandbox
+            .twinning()
+            .args(["query", "-e", query])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        String::from_utf8(output.stdout).expect("UTF-8").trim() == "true"
+    };
+    // Both directions of a signed twinning.
+    assert!(ask(
+        "ASK { city:dakhla wdt:P190 city:columbus . city:columbus wdt:P190 city:dakhla }"
+    ));
+    // The signing commune, not the city the paper lists.
+    assert!(ask("ASK { city:el-argoub wdt:P190 city:vasto }"));
+    assert!(!ask("ASK { city:dakhla wdt:P190 city:vasto }"));
+    // Nothing doubtful goes to Wikidata: an announcement, a possible duplicate.
+    assert!(!ask("ASK { city:smara wdt:P190 city:bazas }"));
+    assert!(!ask("ASK { city:laayoune wdt:P190 city:creil }"));
+    assert!(!ask("ASK { city:laayoune wdt:P190 city:talcahuano }"));
+    // Country and coordinates the way Wikidata's query service writes them.
+    assert!(ask(
+        "ASK { city:dakhla wdt:P17 country:morocco . city:creil wdt:P17 country:france }"
+    ));
+    assert!(ask(
+        r#"ASK { city:dakhla wdt:P625 "Point(-15.95798 23.68477)"^^geo:wktLiteral }"#
+    ));
+    assert!(ask(r#"ASK { city:dakhla wdt:P1566 "2463447" }"#));
+}
+
+#[test]
+fn every_city_country_region_and_theme_is_labelled_in_three_languages() {
+    let sandbox = sandbox();
+    let rows = sandbox.select(&[
+        "-e",
+        r#"SELECT ?resource (GROUP_CONCAT(DISTINCT lang(?label); separator=" ") AS ?languages) WHERE {
+             { ?resource a schema:City } UNION { ?resource a schema:Country }
+             UNION { ?resource skos:inScheme scheme:world-regions } UNION { ?resource skos:inScheme scheme:themes }
+             ?resource skos:prefLabel ?label
+           } GROUP BY ?resource"#,
+    ]);
+    assert!(rows.len() > 60, "{}", rows.len());
+    for row in rows {
+        for language in ["ar", "en", "fr"] {
+            assert!(
+                row["languages"].split(' ').any(|l| l == language),
+                "{row:?} lacks {language}"
+            );
+        }
+    }
+}

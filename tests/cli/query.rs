@@ -1,0 +1,170 @@
+//! `twinning query`: bundled queries by slug, files, -e, every output format, and bad input.
+
+use predicates::prelude::*;
+
+use crate::common::{repository, Sandbox};
+
+#[test]
+fn every_query_file_parses_and_runs_with_results() {
+    let sandbox = Sandbox::new();
+    let mut files: Vec<_> = std::fs::read_dir(repository().join("queries"))
+        .expect("queries/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "rq"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 11,
+        "the foundation asks for at least 11 research queries"
+    );
+    for file in files {
+        let rows = sandbox.select(&[file.to_str().expect("UTF-8 path")]);
+        assert!(!rows.is_empty(), "{} returned no rows", file.display());
+    }
+}
+
+#[test]
+fn list_shows_every_bundled_query_with_its_question() {
+    let output = crate::common::bare()
+        .args(["query", "--list"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let listing = String::from_utf8(output.stdout).expect("UTF-8");
+    for entry in std::fs::read_dir(repository().join("queries")).expect("queries/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "rq") {
+            let slug = path
+                .file_stem()
+                .expect("stem")
+                .to_string_lossy()
+                .into_owned();
+            assert!(listing.contains(&slug), "--list misses {slug}");
+        }
+    }
+    assert!(
+        listing.contains("How many"),
+        "--list shows the questions:\n{listing}"
+    );
+}
+
+#[test]
+fn a_bundled_query_is_found_by_slug_name_or_number() {
+    let sandbox = Sandbox::new();
+    let by_slug = sandbox.select(&["001_agreements_per_city"]);
+    assert_eq!(by_slug, sandbox.select(&["agreements_per_city"]));
+    assert_eq!(by_slug, sandbox.select(&["1"]));
+}
+
+#[test]
+fn an_unknown_slug_lists_the_known_ones() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .twinning()
+        .args(["query", "agreements_per_planet"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("agreements_per_planet"))
+        .stderr(predicate::str::contains("001_agreements_per_city"));
+}
+
+#[test]
+fn malformed_sparql_names_line_and_column_and_exits_2() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .twinning()
+        .args(["query", "-e", "SELECT ?x WHERE {\n  ?x tw:homeCity \n"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-e: SPARQL syntax error"))
+        .stderr(predicate::str::is_match(r"\b3:\d+").unwrap());
+    let bad = sandbox.file("bad.rq", "SELEC ?x {}");
+    sandbox
+        .twinning()
+        .arg("query")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.rq"));
+}
+
+#[test]
+fn the_table_format_keeps_arabic_and_is_markdown() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .twinning()
+        .args([
+            "query",
+            "-e",
+            "SELECT ?label WHERE { city:dakhla skos:prefLabel ?label FILTER(lang(?label) = 'ar') }",
+        ])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let table = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(table.contains("| label"), "{table}");
+    assert!(table.contains("|---"), "{table}");
+    assert!(table.contains("الداخلة"), "{table}");
+}
+
+#[test]
+fn results_formats_follow_the_sparql_standards() {
+    let sandbox = Sandbox::new();
+    let query = "SELECT ?city WHERE { coll:home-cities skos:member ?city } ORDER BY ?city";
+    let csv = sandbox
+        .twinning()
+        .args(["query", "-e", query, "--format", "csv"])
+        .output()
+        .expect("run");
+    let csv = String::from_utf8(csv.stdout).expect("UTF-8");
+    assert!(csv.starts_with("city\r\n"), "{csv}");
+    assert_eq!(csv.lines().count(), 5, "{csv}");
+    let tsv = sandbox
+        .twinning()
+        .args(["query", "-e", query, "--format", "tsv"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8(tsv.stdout)
+        .expect("UTF-8")
+        .starts_with("?city\n"));
+    let xml = sandbox
+        .twinning()
+        .args(["query", "-e", query, "--format", "xml"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8(xml.stdout)
+        .expect("UTF-8")
+        .contains("<sparql xmlns=\"http://www.w3.org/2005/sparql-results#\">"));
+    sandbox
+        .twinning()
+        .args(["query", "-e", "ASK { city:dakhla a schema:City }"])
+        .assert()
+        .success()
+        .stdout("true\n");
+}
+
+#[test]
+fn construct_results_are_rdf() {
+    let sandbox = Sandbox::new();
+    let query = "CONSTRUCT { ?city wdt:P17 ?country } WHERE { ?city wdt:P17 ?country }";
+    sandbox
+        .twinning()
+        .args(["query", "-e", query])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wdt:P17"));
+    sandbox
+        .twinning()
+        .args(["query", "-e", query, "--format", "ntriples"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "<http://www.wikidata.org/prop/direct/P17>",
+        ));
+    sandbox
+        .twinning()
+        .args(["query", "-e", query, "--format", "csv"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format turtle"));
+}
