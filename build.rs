@@ -2,6 +2,7 @@
 //! from any directory. Every bundled file becomes one `(relative path, contents)` entry.
 
 use std::fmt::Write as _;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::{env, fs};
 
@@ -28,6 +29,20 @@ fn main() {
         .expect("writing to a String");
     }
     out.push_str("];\n");
+    // A digest of the bundle, so a store filled by another build can be told apart.
+    let mut hasher = std::hash::DefaultHasher::new();
+    for relative in &files {
+        relative.hash(&mut hasher);
+        fs::read(root.join(relative))
+            .expect("readable")
+            .hash(&mut hasher);
+    }
+    writeln!(
+        out,
+        "/// Digest of the bundled files (changes whenever one of them does).\npub const DIGEST: &str = \"{:016x}\";",
+        hasher.finish()
+    )
+    .expect("writing to a String");
     let target = PathBuf::from(env::var("OUT_DIR").expect("set by cargo")).join("bundled.rs");
     fs::write(target, out).expect("OUT_DIR is writable");
 }

@@ -9,10 +9,14 @@ use crate::format::{QueryOutput, RdfSyntax};
 
 /// City diplomacy as linked data: the twinning and cooperation agreements of the cities of
 /// Morocco's southern provinces, in an embedded Oxigraph store.
-///
-/// Exit codes: 0 success, 1 the command ran but found problems, 2 error.
 #[derive(Debug, Parser)]
-#[command(name = "twinning", version, about, long_about = None)]
+#[command(
+    name = "twinning",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success, 1 the command ran but found problems, 2 error."
+)]
 pub struct Cli {
     /// Where the store lives.
     #[command(flatten)]

@@ -10,10 +10,13 @@ use std::path::{Path, PathBuf};
 
 use oxigraph::store::Store;
 
+use crate::bundle;
 use crate::error::{Error, Result};
 use crate::load;
 
 const LOCK_FILE: &str = "twinning.lock";
+/// Records which bundle (by digest) a store was last filled from.
+const BUNDLE_MARKER: &str = "twinning.bundle";
 
 /// Where the store lives.
 #[derive(Debug, Clone)]
@@ -49,8 +52,6 @@ pub struct Session {
     pub store: Store,
     /// Where it lives.
     pub location: Location,
-    /// Whether this session loaded the bundled data into an empty store.
-    pub loaded_bundle: bool,
     _lock: Option<File>,
 }
 
@@ -61,7 +62,6 @@ impl Session {
             Location::Memory => Ok(Self {
                 store: Store::new()?,
                 location: location.clone(),
-                loaded_bundle: false,
                 _lock: None,
             }),
             Location::Directory(path) => {
@@ -71,7 +71,6 @@ impl Session {
                 Ok(Self {
                     store,
                     location: location.clone(),
-                    loaded_bundle: false,
                     _lock: Some(lock),
                 })
             }
@@ -86,19 +85,47 @@ impl Session {
                 let lock = lock_shared(path)?;
                 let store = Store::open_read_only(path).map_err(|e| open_error(path, e))?;
                 if !store.is_empty()? {
+                    warn_if_stale(path);
                     return Ok(Self {
                         store,
                         location: location.clone(),
-                        loaded_bundle: false,
                         _lock: lock,
                     });
                 }
             }
         }
-        let mut session = Self::open_for_writing(location)?;
+        let session = Self::open_for_writing(location)?;
         load::load_bundle(&session.store)?;
-        session.loaded_bundle = true;
+        session.mark_bundle_loaded()?;
+        if let Location::Directory(path) = location {
+            eprintln!(
+                "note: the store {} was empty: loaded the bundled ontology and data",
+                path.display()
+            );
+        }
         Ok(session)
+    }
+
+    /// Notes that the store now holds this binary's bundled ontology and data.
+    pub fn mark_bundle_loaded(&self) -> Result<()> {
+        if let Location::Directory(path) = &self.location {
+            let marker = path.join(BUNDLE_MARKER);
+            fs::write(&marker, bundle::DIGEST).map_err(|e| Error::io(marker, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// A store filled from another build's bundle still answers, but maybe not with today's data:
+/// say so once, on standard error.
+fn warn_if_stale(path: &Path) {
+    if let Ok(digest) = fs::read_to_string(path.join(BUNDLE_MARKER)) {
+        if digest.trim() != bundle::DIGEST {
+            eprintln!(
+                "note: {} holds the bundled data of another twinning build; run `twinning load` to refresh it",
+                path.display()
+            );
+        }
     }
 }
 

@@ -22,6 +22,9 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     };
     let session = Session::open_for_writing(location)?;
     let summary = load::load_documents(&session.store, &documents)?;
+    if args.files.is_empty() {
+        session.mark_bundle_loaded()?;
+    }
     for (graph, triples) in &summary {
         println!("{triples:>8} triples  <{graph}>");
     }

@@ -179,3 +179,31 @@ fn wrong_flags_exit_with_2() {
         .code(2)
         .stderr(predicate::str::contains("turtle"));
 }
+
+#[test]
+fn a_store_filled_by_another_build_says_how_to_refresh() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    sandbox
+        .twinning()
+        .args(["query", "001"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    std::fs::write(sandbox.store().join("twinning.bundle"), "0000000000000000").expect("write");
+    sandbox
+        .twinning()
+        .args(["query", "001"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "run `twinning load` to refresh it",
+        ));
+    sandbox.twinning().arg("load").assert().success();
+    sandbox
+        .twinning()
+        .args(["query", "001"])
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+}
