@@ -31,9 +31,17 @@ fn files_matching(predicate: impl Fn(&str) -> bool) -> impl Iterator<Item = Bund
         .map(|&(path, text)| BundledFile { path, text })
 }
 
-/// The ontology and data Turtle files, in a stable order.
+/// The SHACL shapes: checked against the data, not loaded as data.
+const SHAPES: &str = "ontology/shapes.ttl";
+
+/// The ontology and data Turtle files, in a stable order (the shapes excepted).
 pub fn rdf_files() -> impl Iterator<Item = BundledFile> {
-    files_matching(|path| path.ends_with(".ttl"))
+    files_matching(|path| path.ends_with(".ttl") && path != SHAPES)
+}
+
+/// The SHACL shapes graph, `ontology/shapes.ttl`.
+pub fn shapes() -> Option<BundledFile> {
+    files_matching(|path| path == SHAPES).next()
 }
 
 /// The research queries: `queries/NNN_slug.rq`, in number order.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::format::{QueryOutput, RdfSyntax};
+use crate::format::{ExportFormat, QueryOutput, RdfSyntax};
 
 /// City diplomacy as linked data: the twinning and cooperation agreements of the cities of
 /// Morocco's southern provinces, in an embedded Oxigraph store.
@@ -51,6 +51,16 @@ pub enum Command {
     Export(ExportArgs),
     /// Answer the paper's research questions from the store.
     Report(ReportArgs),
+    /// Import agreements from a CSV file in the template (see --template).
+    ///
+    /// The whole file is checked (parsing, matching names, then the SHACL shapes) before anything
+    /// is written; every problem is reported with its line and column. Importing the same rows
+    /// twice changes nothing.
+    Import(ImportArgs),
+    /// Check the bundled data (no FILES), or RDF files with it, against the SHACL shapes.
+    ///
+    /// Exit code 0 when nothing is a violation (warnings are printed), 1 on violations.
+    Validate(ValidateArgs),
 }
 
 /// `twinning load`
@@ -92,12 +102,55 @@ pub struct QueryArgs {
 /// `twinning export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// Output syntax (default: from the -o extension, else turtle).
+    /// Output format (default: from the -o extension, else turtle).
     #[arg(long, value_enum)]
-    pub format: Option<RdfSyntax>,
+    pub format: Option<ExportFormat>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+}
+
+/// `twinning import`
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8, comma-separated, with the template's header).
+    #[arg(required_unless_present = "template", conflicts_with = "template", value_hint = clap::ValueHint::FilePath)]
+    pub file: Option<PathBuf>,
+    /// Print the template: the header and one example row.
+    #[arg(long)]
+    pub template: bool,
+    /// Mint new cities and countries for unknown names, instead of failing.
+    #[arg(long)]
+    pub create: bool,
+    /// Also write the new triples as Turtle, ready to add to data/.
+    #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Check everything, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `twinning validate`
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// RDF files to check together with the bundled ontology and data.
+    #[arg(value_hint = clap::ValueHint::FilePath)]
+    pub files: Vec<PathBuf>,
+    /// Syntax of the files, when their extension does not tell.
+    #[arg(long = "input-format", value_enum, requires = "files")]
+    pub input_format: Option<RdfSyntax>,
+    /// Report format: text (grouped by entity) or turtle (the standard sh:ValidationReport).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// How `validate` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A table grouped by entity, for people.
+    Text,
+    /// The standard SHACL validation report graph.
+    Turtle,
 }
 
 /// `twinning report`

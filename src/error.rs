@@ -87,6 +87,22 @@ pub enum Error {
     /// Writing to standard output or to a serializer failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    /// A CSV file to import has problems; every one is listed, nothing was written.
+    #[error("{file}: nothing was imported; fix these {} problem(s):\n  {}", problems.len(), problems.join("\n  "))]
+    Import {
+        /// The CSV file.
+        file: String,
+        /// One line per problem: file:line: column: message.
+        problems: Vec<String>,
+    },
+    /// Imported rows would break the SHACL shapes; nothing was written.
+    #[error("{file}: nothing was imported; the new data breaks the shapes:\n  {}", violations.join("\n  "))]
+    ImportViolations {
+        /// The CSV file.
+        file: String,
+        /// One line per violation.
+        violations: Vec<String>,
+    },
     /// A bundled file does not have the shape the program expects.
     #[error("{0}")]
     Invalid(String),

@@ -25,22 +25,7 @@ use crate::vocab::PREFIXES;
 /// Writes the whole store in `syntax`. Graph syntaxes get the union of all named graphs.
 pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<()> {
     match syntax {
-        RdfSyntax::Turtle => {
-            let graph = union_graph(store)?;
-            let triples: Vec<[SimpleTerm<'_>; 3]> = graph
-                .iter()
-                .map(|t| {
-                    [
-                        subject(t.subject),
-                        iri(t.predicate.as_str()),
-                        term(t.object),
-                    ]
-                })
-                .collect();
-            TurtleSerializer::new_with_config(&mut out, pretty_config())
-                .serialize_graph(&triples)
-                .map_err(sophia_error)?;
-        }
+        RdfSyntax::Turtle => write_turtle(&mut union_graph(store)?, &mut out)?,
         RdfSyntax::Trig => {
             let dataset = canonical_dataset(store)?;
             let quads: Vec<([SimpleTerm<'_>; 3], Option<SimpleTerm<'_>>)> = dataset
@@ -66,7 +51,8 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
                 .map_err(sophia_error)?;
         }
         RdfSyntax::Ntriples => {
-            let graph = union_graph(store)?;
+            let mut graph = union_graph(store)?;
+            graph.canonicalize(CanonicalizationAlgorithm::default());
             let lines: BTreeSet<String> = graph.iter().map(|t| format!("{t} .\n")).collect();
             lines
                 .iter()
@@ -97,15 +83,34 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
     Ok(())
 }
 
-/// All triples of all graphs, merged, with canonical blank node labels.
+/// All triples of all graphs, merged.
 pub fn union_graph(store: &Store) -> Result<Graph> {
     let mut graph = Graph::new();
     for quad in store.iter() {
         let quad = quad?;
         graph.insert(quad.as_ref());
     }
-    graph.canonicalize(CanonicalizationAlgorithm::default());
     Ok(graph)
+}
+
+/// Writes a graph as pretty, deterministic Turtle with the project's prefixes (blank nodes are
+/// relabelled canonically first).
+pub fn write_turtle(graph: &mut Graph, mut out: impl Write) -> Result<()> {
+    graph.canonicalize(CanonicalizationAlgorithm::default());
+    let triples: Vec<[SimpleTerm<'_>; 3]> = graph
+        .iter()
+        .map(|t| {
+            [
+                subject(t.subject),
+                iri(t.predicate.as_str()),
+                term(t.object),
+            ]
+        })
+        .collect();
+    TurtleSerializer::new_with_config(&mut out, pretty_config())
+        .serialize_graph(&triples)
+        .map_err(sophia_error)?;
+    Ok(())
 }
 
 fn canonical_dataset(store: &Store) -> Result<Dataset> {

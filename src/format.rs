@@ -67,6 +67,58 @@ impl RdfSyntax {
     }
 }
 
+/// Output formats of `twinning export`: the RDF syntaxes, and the agreements as CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Turtle: pretty and byte-for-byte deterministic
+    Turtle,
+    /// TriG, with the named graphs
+    Trig,
+    /// N-Triples, sorted
+    Ntriples,
+    /// N-Quads, sorted, with the named graphs
+    Nquads,
+    /// RDF/XML
+    Rdfxml,
+    /// JSON-LD (expanded)
+    Jsonld,
+    /// The agreements table in the import template (UTF-8 CSV)
+    Csv,
+}
+
+impl ExportFormat {
+    /// The RDF syntax, or `None` for CSV.
+    pub fn rdf_syntax(self) -> Option<RdfSyntax> {
+        match self {
+            Self::Turtle => Some(RdfSyntax::Turtle),
+            Self::Trig => Some(RdfSyntax::Trig),
+            Self::Ntriples => Some(RdfSyntax::Ntriples),
+            Self::Nquads => Some(RdfSyntax::Nquads),
+            Self::Rdfxml => Some(RdfSyntax::Rdfxml),
+            Self::Jsonld => Some(RdfSyntax::Jsonld),
+            Self::Csv => None,
+        }
+    }
+
+    /// Picks the format from the output file's extension.
+    pub fn from_path(path: &Path) -> Result<Self> {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            return Ok(Self::Csv);
+        }
+        Ok(match RdfSyntax::from_path(path, "--format")? {
+            RdfSyntax::Turtle => Self::Turtle,
+            RdfSyntax::Trig => Self::Trig,
+            RdfSyntax::Ntriples => Self::Ntriples,
+            RdfSyntax::Nquads => Self::Nquads,
+            RdfSyntax::Rdfxml => Self::Rdfxml,
+            RdfSyntax::Jsonld => Self::Jsonld,
+        })
+    }
+}
+
 /// Output formats of `twinning query`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum QueryOutput {

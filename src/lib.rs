@@ -13,10 +13,13 @@ pub mod error;
 pub mod export;
 pub mod format;
 pub mod load;
+pub mod matching;
 pub mod output;
 pub mod report;
 pub mod sparql;
+pub mod spreadsheet;
 pub mod store;
+pub mod validate;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -122,6 +122,27 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
     Ok(summary)
 }
 
+/// Adds triples to a named graph (nothing is removed) and recomputes the derived graph, in one
+/// transaction.
+pub fn insert_triples(
+    store: &Store,
+    graph: &NamedNode,
+    triples: &oxigraph::model::Graph,
+) -> Result<()> {
+    let mut transaction = store.start_transaction()?;
+    for triple in triples {
+        transaction.insert(QuadRef::new(
+            triple.subject,
+            triple.predicate,
+            triple.object,
+            graph.as_ref(),
+        ));
+    }
+    derive(&mut transaction)?;
+    transaction.commit()?;
+    Ok(())
+}
+
 /// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
 /// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
 /// properties, so the graph can be queried the way Wikidata's query service is.

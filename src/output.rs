@@ -47,10 +47,36 @@ impl Table {
         Ok(Self { columns, rows })
     }
 
+    /// Runs a SELECT query (`origin` names it in messages) and collects its results.
+    pub fn select(store: &oxigraph::store::Store, origin: &str, text: &str) -> Result<Self> {
+        let results = crate::sparql::prepare(origin, text)?
+            .on_store(store)
+            .execute()
+            .map_err(|cause| Error::Evaluation {
+                origin: origin.to_owned(),
+                cause,
+            })?;
+        match results {
+            QueryResults::Solutions(solutions) => Self::from_solutions(solutions, origin),
+            _ => Err(Error::Invalid(format!("{origin}: expected a SELECT query"))),
+        }
+    }
+
     /// The value of `column` in `row`, if both exist.
     pub fn get(&self, row: usize, column: &str) -> Option<&str> {
         let index = self.columns.iter().position(|c| c == column)?;
         self.rows.get(row)?.get(index).map(String::as_str)
+    }
+
+    /// The same table without `column`.
+    pub fn without(mut self, column: &str) -> Self {
+        if let Some(index) = self.columns.iter().position(|c| c == column) {
+            self.columns.remove(index);
+            for row in &mut self.rows {
+                row.remove(index);
+            }
+        }
+        self
     }
 
     /// An aligned table that is also valid Markdown. Arabic text is kept as it is.

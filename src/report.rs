@@ -3,13 +3,11 @@
 
 use std::io::Write;
 
-use oxigraph::sparql::QueryResults;
 use oxigraph::store::Store;
 
 use crate::catalog::{self, QueryFile};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::Table;
-use crate::sparql;
 
 /// One answered question.
 #[derive(Debug)]
@@ -20,23 +18,9 @@ pub struct Answer {
     pub table: Table,
 }
 
-/// Runs a SELECT query file and collects its results.
+/// Runs a research query file and collects its results.
 pub fn answer(store: &Store, query: QueryFile) -> Result<Answer> {
-    let prepared = sparql::prepare(&query.origin, &query.text)?;
-    let results = prepared
-        .on_store(store)
-        .execute()
-        .map_err(|cause| Error::Evaluation {
-            origin: query.origin.clone(),
-            cause,
-        })?;
-    let QueryResults::Solutions(solutions) = results else {
-        return Err(Error::Invalid(format!(
-            "{}: a research query must be a SELECT query",
-            query.origin
-        )));
-    };
-    let table = Table::from_solutions(solutions, &query.origin)?;
+    let table = Table::select(store, &query.origin, &query.text)?;
     Ok(Answer { query, table })
 }
 

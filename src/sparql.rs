@@ -24,3 +24,25 @@ pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
     query.dataset_mut().set_default_graph_as_union();
     Ok(query)
 }
+
+/// Runs a SELECT query on `store` and collects its solutions (`origin` names it in messages).
+pub fn select(
+    store: &oxigraph::store::Store,
+    origin: &str,
+    text: &str,
+) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
+    let evaluation = |cause| Error::Evaluation {
+        origin: origin.to_owned(),
+        cause,
+    };
+    match prepare(origin, text)?
+        .on_store(store)
+        .execute()
+        .map_err(evaluation)?
+    {
+        oxigraph::sparql::QueryResults::Solutions(solutions) => solutions
+            .map(|solution| solution.map_err(evaluation))
+            .collect(),
+        _ => Err(Error::Invalid(format!("{origin}: expected a SELECT query"))),
+    }
+}

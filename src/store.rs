@@ -106,6 +106,17 @@ impl Session {
         Ok(session)
     }
 
+    /// Opens the store for a command that adds to it (`import`): exclusive, and filled with the
+    /// bundled ontology and data first when it is empty, so names can be matched.
+    pub fn open_for_update(location: &Location) -> Result<Self> {
+        let session = Self::open_for_writing(location)?;
+        if session.store.is_empty()? {
+            load::load_bundle(&session.store)?;
+            session.mark_bundle_loaded()?;
+        }
+        Ok(session)
+    }
+
     /// Notes that the store now holds this binary's bundled ontology and data.
     pub fn mark_bundle_loaded(&self) -> Result<()> {
         if let Location::Directory(path) = &self.location {

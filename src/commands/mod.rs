@@ -1,9 +1,11 @@
 //! One module per command, each with one `run` entry point. Shared pieces live here.
 
 mod export;
+mod import;
 mod load;
 mod query;
 mod report;
+mod validate;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -13,14 +15,26 @@ use crate::cli::{Cli, Command, StoreArgs};
 use crate::error::{Error, Result};
 use crate::store::Location;
 
+/// How a command that ran went: the exit code's meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, nothing to report (exit code 0).
+    Success,
+    /// Ran fine but found problems, such as SHACL violations (exit code 1).
+    Problems,
+}
+
 /// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(cli: Cli) -> Result<Outcome> {
     let location = location(&cli.store);
+    let success = |result: Result<()>| result.map(|()| Outcome::Success);
     match cli.command {
-        Command::Load(args) => load::run(&location, &args),
-        Command::Query(args) => query::run(&location, &args),
-        Command::Export(args) => export::run(&location, &args),
-        Command::Report(args) => report::run(&location, &args),
+        Command::Load(args) => success(load::run(&location, &args)),
+        Command::Query(args) => success(query::run(&location, &args)),
+        Command::Export(args) => success(export::run(&location, &args)),
+        Command::Report(args) => success(report::run(&location, &args)),
+        Command::Import(args) => success(import::run(&location, &args)),
+        Command::Validate(args) => validate::run(&args),
     }
 }
 

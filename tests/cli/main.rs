@@ -1,6 +1,7 @@
 //! Integration tests: the real `twinning` binary on temporary stores, one module per theme.
 
 mod common;
+mod curate;
 mod docs;
 mod export;
 mod load;

@@ -1,0 +1,397 @@
+//! Curation: SHACL validation, CSV import and export. Nothing a curator does wrong may change the
+//! store.
+
+use std::collections::BTreeSet;
+
+use oxigraph::io::RdfFormat;
+use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
+use predicates::prelude::*;
+
+use crate::common::{bare, read_tsv, repository, Sandbox};
+
+/// The results of a `validate --format turtle` report: (focus, path, severity, source shape),
+/// with prefixed names as in tests/fixtures/shacl/expected.tsv.
+fn report_results(turtle: &[u8]) -> BTreeSet<[String; 4]> {
+    let store = Store::new().expect("store");
+    store
+        .load_from_slice(RdfFormat::Turtle, turtle)
+        .expect("the report is Turtle");
+    let query = SparqlEvaluator::new()
+        .parse_query(
+            "PREFIX sh: <http://www.w3.org/ns/shacl#>
+             SELECT ?focus ?path ?severity ?shape WHERE {
+               ?report a sh:ValidationReport ; sh:result ?result .
+               ?result sh:focusNode ?focus ; sh:resultSeverity ?severity ; sh:sourceShape ?shape .
+               OPTIONAL { ?result sh:resultPath ?path FILTER (isIRI(?path)) }
+             }",
+        )
+        .expect("query");
+    let QueryResults::Solutions(solutions) = query.on_store(&store).execute().expect("run") else {
+        panic!("SELECT");
+    };
+    let name = |term: Option<&oxigraph::model::Term>| match term {
+        Some(oxigraph::model::Term::NamedNode(node)) => twinning::vocab::compact_iri(node.as_str()),
+        Some(other) => other.to_string(),
+        None => "-".to_owned(),
+    };
+    solutions
+        .map(|solution| {
+            let solution = solution.expect("solution");
+            let severity = name(solution.get("severity"));
+            [
+                name(solution.get("focus")),
+                name(solution.get("path")),
+                severity.trim_start_matches("sh:").to_owned(),
+                name(solution.get("shape")),
+            ]
+        })
+        .collect()
+}
+
+fn validate_turtle(files: &[std::path::PathBuf]) -> (i32, BTreeSet<[String; 4]>) {
+    let output = bare()
+        .arg("validate")
+        .args(files)
+        .args(["--format", "turtle"])
+        .output()
+        .expect("run");
+    (
+        output.status.code().expect("exit code"),
+        report_results(&output.stdout),
+    )
+}
+
+#[test]
+fn the_bundled_data_has_no_violations() {
+    bare()
+        .arg("validate")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 violation(s)"));
+    let (code, results) = validate_turtle(&[]);
+    assert_eq!(code, 0);
+    assert!(results.iter().all(|r| r[2] != "Violation"), "{results:?}");
+}
+
+#[test]
+fn each_broken_fixture_gives_exactly_its_expected_results() {
+    let (_, baseline) = validate_turtle(&[]);
+    let expected = read_tsv("shacl/expected.tsv");
+    let files: BTreeSet<&str> = expected.iter().map(|row| row["file"].as_str()).collect();
+    assert!(files.len() >= 8);
+    for file in files {
+        let wanted: BTreeSet<[String; 4]> = expected
+            .iter()
+            .filter(|row| row["file"] == file)
+            .map(|row| {
+                [
+                    row["focus_node"].clone(),
+                    row["path"].clone(),
+                    row["severity"].clone(),
+                    row["source_shape"].clone(),
+                ]
+            })
+            .collect();
+        let path = repository().join("tests/fixtures/shacl").join(file);
+        let (code, results) = validate_turtle(&[path]);
+        let new: BTreeSet<[String; 4]> = results.difference(&baseline).cloned().collect();
+        assert_eq!(new, wanted, "{file}");
+        let violation = wanted.iter().any(|r| r[2] == "Violation");
+        assert_eq!(code, if violation { 1 } else { 0 }, "{file}: exit code");
+    }
+}
+
+#[test]
+fn the_text_report_names_the_entity_the_path_and_the_problem() {
+    let path = repository().join("tests/fixtures/shacl/agreement-one-party.ttl");
+    bare()
+        .arg("validate")
+        .arg(path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("agreement:test-one-party"))
+        .stdout(predicate::str::contains("tw:party"))
+        .stdout(predicate::str::contains("Violation"));
+}
+
+#[test]
+fn malformed_input_to_validate_is_an_error_not_a_finding() {
+    let sandbox = Sandbox::new();
+    let bad = sandbox.file("bad.ttl", "<a> <b> .\n");
+    bare()
+        .arg("validate")
+        .arg(bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.ttl:1:"));
+}
+
+const HEADER: &str = "home_city,partner_city,partner_country,kind,status,date,themes,purpose_ar,purpose_en,source_url,source_title,source_date,notes";
+
+#[test]
+fn the_template_documents_the_columns_and_imports_cleanly() {
+    let sandbox = Sandbox::new();
+    let output = bare().args(["import", "--template"]).output().expect("run");
+    assert!(output.status.success());
+    let template = String::from_utf8(output.stdout).expect("UTF-8");
+    assert!(template.starts_with(HEADER), "{template}");
+    assert_eq!(template.lines().count(), 2, "a header and one example row");
+    let file = sandbox.file("template.csv", &template);
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 row(s)"));
+}
+
+#[test]
+fn a_new_agreement_is_imported_once_and_matched_by_any_label() {
+    let sandbox = Sandbox::new();
+    let csv = format!(
+        "{HEADER}\n\
+         العيون,CROTONE,إيطاليا,Twinning,signed,2025-03-01,السياحة; Culture; tw-test-none,,,https://example.org/test/laayoune-crotone,Test source (fictitious),2025-03-02,fictitious row for a test\n"
+    );
+    let file = sandbox.file("rows.csv", &csv.replace("; tw-test-none", ""));
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success();
+    let rows = sandbox.select(&[
+        "-e",
+        "SELECT ?theme WHERE { agreement:laayoune-crotone-2025 tw:homeCity city:laayoune ; \
+         tw:partnerCity city:crotone ; tw:theme ?theme }",
+    ]);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    let ask = sandbox
+        .twinning()
+        .args(["query", "-e", "ASK { city:laayoune wdt:P190 city:crotone }"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&ask.stdout).trim(),
+        "true",
+        "the derived graph follows imports"
+    );
+    let before = sandbox.export_turtle();
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "0 new agreement(s), 1 already in the store",
+        ));
+    assert_eq!(
+        before,
+        sandbox.export_turtle(),
+        "importing the same rows twice changes nothing"
+    );
+}
+
+#[test]
+fn every_problem_in_a_bad_file_is_reported_and_nothing_is_written() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let csv = format!(
+        "{HEADER}\n\
+         Dakhal,Vasto,Italy,twinning,signed,2024-12,culture,,,https://example.org/a,A,2024-12-12,\n\
+         Dakhla,Vasto,Italy,twinning,signed,2023-13-40,culture,,,https://example.org/b,B,,\n\
+         Dakhla,Vasto,Italy,twinning,signed,2024-12,tourisme balneaire,,,https://example.org/c,C,,\n\
+         Dakhla,Vasto,Italy,,signed,2024-12,culture,,,https://example.org/d,D,,\n\
+         Dakhla,Vasto,Italy,twinning,signed\n\
+         Dakhla,Columbus,France,twinning,signed,2024-10,culture,,,https://example.org/e,E,,\n"
+    );
+    let file = sandbox.file("bad.csv", &csv);
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "bad.csv:2: column home_city: unknown city 'Dakhal'; did you mean Dakhla",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:3: column date: '2023-13-40': month 13 does not exist",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:4: column themes: unknown theme 'tourisme balneaire'; did you mean Tourisme",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:5: column kind: the kind is required",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:6: this row has 5 fields where the header has 13",
+        ))
+        .stderr(predicate::str::contains(
+            "bad.csv:7: column partner_country: Columbus is in United States, not in France",
+        ));
+    assert_eq!(
+        before,
+        sandbox.export_turtle(),
+        "a failed import leaves the store as it was"
+    );
+}
+
+#[test]
+fn bom_crlf_quotes_and_newlines_are_read_as_a_spreadsheet_writes_them() {
+    let sandbox = Sandbox::new();
+    let csv = format!(
+        "\u{feff}{HEADER}\r\n\
+         Boujdour,Vasto,Italy,cooperation,announced,2026,\"culture; sport\",\"تعزيز \"\"الشراكة\"\"\nفي مجال الرياضة\",\"Sport, \"\"culture\"\"\",https://example.org/test/boujdour-vasto,\"Title, with comma\",,\r\n"
+    );
+    let file = sandbox.file("excel.csv", &csv);
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success();
+    let rows = sandbox.select(&[
+        "-e",
+        "SELECT ?purpose WHERE { agreement:boujdour-vasto-2026 tw:statedPurpose ?purpose }",
+    ]);
+    assert_eq!(rows[0]["purpose"], "تعزيز \"الشراكة\"\nفي مجال الرياضة");
+}
+
+#[test]
+fn create_mints_new_cities_and_countries_and_writes_turtle() {
+    let sandbox = Sandbox::new();
+    let csv = format!(
+        "{HEADER},partner_city_ar,partner_country_ar,partner_region,partner_latitude,partner_longitude,partner_wikidata\n\
+         Smara,Testville,Testland,twinning,signed,2026-01,culture,,,https://example.org/test/smara-testville,Fictitious test source,2026-01-02,,تستفيل,تستلاند,Africa,1.5,2.5,Q999999999\n"
+    );
+    let file = sandbox.file("new.csv", &csv);
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown city 'Testville'"))
+        .stderr(predicate::str::contains("unknown country 'Testland'"));
+    let turtle = sandbox.dir.path().join("new.ttl");
+    sandbox
+        .twinning()
+        .args(["import", "--create", "-o"])
+        .arg(&turtle)
+        .arg(&file)
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&turtle).expect("Turtle written");
+    assert!(written.contains("city:testville"), "{written}");
+    assert!(
+        written.contains("tw:wikidataCandidate wd:Q999999999"),
+        "a curator's QID is a candidate: {written}"
+    );
+    let rows = sandbox.select(&[
+        "-e",
+        "SELECT ?region WHERE { city:testville tw:country/tw:worldRegion ?region }",
+    ]);
+    assert_eq!(
+        rows[0]["region"],
+        "https://w3id.org/twinning/id/region/africa"
+    );
+}
+
+#[test]
+fn a_new_city_without_an_arabic_name_breaks_the_shapes_and_nothing_is_written() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let csv = format!(
+        "{HEADER}\nSmara,Otherville,Italy,twinning,signed,2026-01,culture,,,https://example.org/test/x,X,2026-01-02,\n"
+    );
+    let file = sandbox.file("no-arabic.csv", &csv);
+    sandbox
+        .twinning()
+        .args(["import", "--create"])
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("breaks the shapes"))
+        .stderr(predicate::str::contains("city:otherville"));
+    assert_eq!(before, sandbox.export_turtle());
+}
+
+#[test]
+fn csv_export_has_every_agreement_with_arabic_intact() {
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .twinning()
+        .args(["export", "--format", "csv"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.records().count(), 18);
+    assert!(text.contains("الداخلة"));
+    assert!(text.starts_with(HEADER));
+}
+
+#[test]
+fn csv_round_trip_into_an_empty_store_is_stable() {
+    let exported = |sandbox: &Sandbox| {
+        let output = sandbox
+            .twinning()
+            .args(["export", "--format", "csv"])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        output.stdout
+    };
+    // A store holding only the vocabulary: every city, country and source comes from the CSV.
+    let vocabulary_only = || {
+        let sandbox = Sandbox::new();
+        let mut load = sandbox.twinning();
+        load.arg("load");
+        for file in ["twinning", "themes", "regions", "vocabularies"] {
+            load.arg(repository().join("ontology").join(format!("{file}.ttl")));
+        }
+        load.assert().success();
+        sandbox
+    };
+    let first = exported(&Sandbox::new());
+    let second_store = vocabulary_only();
+    let file = second_store.file(
+        "agreements.csv",
+        std::str::from_utf8(&first).expect("UTF-8"),
+    );
+    second_store
+        .twinning()
+        .args(["import", "--create"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("18 new agreement(s)"));
+    let second = exported(&second_store);
+    assert_eq!(
+        String::from_utf8_lossy(&first),
+        String::from_utf8_lossy(&second),
+        "export → import → export gives the same CSV"
+    );
+    let third_store = vocabulary_only();
+    let file = third_store.file(
+        "agreements.csv",
+        std::str::from_utf8(&second).expect("UTF-8"),
+    );
+    third_store
+        .twinning()
+        .args(["import", "--create"])
+        .arg(&file)
+        .assert()
+        .success();
+    assert_eq!(
+        second_store.export_turtle(),
+        third_store.export_turtle(),
+        "and the imported graphs are the same"
+    );
+}
