@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint build deps clean-store
+.PHONY: report test lint validate build deps clean-store
 
 report: build
 	$(TWINNING) load
@@ -15,6 +15,10 @@ report: build
 
 test: deps
 	cargo test --release
+
+# The bundled data against the SHACL shapes (exit 1 on violations).
+validate: build
+	$(TWINNING) validate
 
 lint: deps
 	cargo fmt --all -- --check

@@ -395,3 +395,30 @@ fn csv_round_trip_into_an_empty_store_is_stable() {
         "and the imported graphs are the same"
     );
 }
+
+#[test]
+fn an_import_into_a_store_in_use_is_refused_and_changes_nothing() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let csv = format!(
+        "{HEADER}\nSmara,Vasto,Italy,twinning,signed,2026-02,culture,,,https://example.org/test/y,Y,2026-02-03,\n"
+    );
+    let file = sandbox.file("locked.csv", &csv);
+    let lock = std::fs::File::options()
+        .write(true)
+        .open(sandbox.store().join("twinning.lock"))
+        .expect("lock file");
+    lock.lock().expect("take the lock");
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "in use by another twinning process",
+        ));
+    lock.unlock().expect("release");
+    assert_eq!(before, sandbox.export_turtle());
+}
