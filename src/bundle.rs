@@ -46,7 +46,18 @@ pub fn shapes() -> Option<BundledFile> {
 
 /// The research queries: `queries/NNN_slug.rq`, in number order.
 pub fn query_files() -> impl Iterator<Item = BundledFile> {
-    files_matching(|path| path.starts_with("queries/") && path.ends_with(".rq"))
+    files_matching(|path| {
+        path.strip_prefix("queries/")
+            .is_some_and(|name| name.ends_with(".rq") && !name.contains('/'))
+    })
+}
+
+/// Every bundled query, research queries first, then those in subfolders (`queries/wikidata/…`).
+pub fn all_query_files() -> impl Iterator<Item = BundledFile> {
+    query_files().chain(files_matching(|path| {
+        path.strip_prefix("queries/")
+            .is_some_and(|name| name.ends_with(".rq") && name.contains('/'))
+    }))
 }
 
 /// The CONSTRUCT rules whose results form the derived graph: `ontology/rules/*.rq`.

@@ -89,7 +89,16 @@ impl QueryFile {
 
 /// The bundled research queries, in number order.
 pub fn bundled() -> Vec<QueryFile> {
-    bundle::query_files()
+    from_files(bundle::query_files())
+}
+
+/// Every bundled query: the research queries, then the others (`wikidata/partner_facts`).
+pub fn all_bundled() -> Vec<QueryFile> {
+    from_files(bundle::all_query_files())
+}
+
+fn from_files(files: impl Iterator<Item = bundle::BundledFile>) -> Vec<QueryFile> {
+    files
         .map(|file| {
             let slug = file
                 .path
@@ -113,7 +122,7 @@ pub fn resolve(name: &str) -> Result<QueryFile> {
         return Ok(QueryFile::new(slug, name.to_owned(), text));
     }
     let wanted = name.trim_end_matches(".rq");
-    let queries = bundled();
+    let queries = all_bundled();
     let wanted_number = wanted.parse::<u32>().ok();
     let found = queries.iter().find(|query| {
         let (number, rest) = query.slug.split_once('_').unwrap_or((&query.slug, ""));

@@ -57,6 +57,16 @@ pub enum Command {
     /// is written; every problem is reported with its line and column. Importing the same rows
     /// twice changes nothing.
     Import(ImportArgs),
+    /// Link cities to Wikidata items: status, offline reconciliation from files, or online.
+    ///
+    /// Matching uses labels and aliases in every language (ignoring case, diacritics, Arabic letter
+    /// variants and article prefixes), the country (P17), the GeoNames ID (P1566) and the distance
+    /// between coordinates (P625). Above the threshold a candidate becomes an exact match; below
+    /// it, it is listed for review; a curated exact match is never overwritten (a conflict is
+    /// reported instead).
+    Link(LinkArgs),
+    /// Compare this graph's twinnings (P190 pairs, start dates) with Wikidata's.
+    WikidataDiff(WikidataDiffArgs),
     /// Check the bundled data (no FILES), or RDF files with it, against the SHACL shapes.
     ///
     /// Exit code 0 when nothing is a violation (warnings are printed), 1 on violations.
@@ -105,6 +115,10 @@ pub struct ExportArgs {
     /// Output format (default: from the -o extension, else turtle).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
+    /// With --format quickstatements: Wikidata's P190 statements (SPARQL JSON, as for
+    /// wikidata-diff), so that only the pairs Wikidata lacks are written.
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub wikidata: Option<PathBuf>,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
@@ -128,6 +142,70 @@ pub struct ImportArgs {
     /// Check everything, write nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `twinning link`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("mode").required(true).args(["status", "wikidata", "endpoint", "print_query"])))]
+pub struct LinkArgs {
+    /// List every city and country with its Wikidata link status and evidence.
+    #[arg(long)]
+    pub status: bool,
+    /// Reconcile offline from saved files: SPARQL JSON results or Special:EntityData JSON.
+    #[arg(long, num_args = 1.., value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub wikidata: Vec<PathBuf>,
+    /// Reconcile online: ask this SPARQL endpoint for candidates (default: Wikidata's query
+    /// service, or TWINNING_WIKIDATA_ENDPOINT).
+    #[arg(long, num_args = 0..=1, value_name = "URL")]
+    pub endpoint: Option<Option<String>>,
+    /// Print the query `--endpoint` would send, to run it in a browser and pass the JSON back.
+    #[arg(long)]
+    pub print_query: bool,
+    /// Score from which a candidate becomes an exact match (0 to 1).
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// Seconds to wait for the endpoint.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Also write the accepted links as Turtle, ready to add to data/.
+    #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
+    /// Show the proposals, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `twinning wikidata-diff`
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["wikidata", "endpoint", "print_query"])))]
+pub struct WikidataDiffArgs {
+    /// Wikidata's P190 statements saved as SPARQL JSON results (?item ?twin ?start).
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub wikidata: Option<PathBuf>,
+    /// Ask this SPARQL endpoint for Wikidata's P190 statements (default: Wikidata's query
+    /// service, or TWINNING_WIKIDATA_ENDPOINT).
+    #[arg(long, num_args = 0..=1, value_name = "URL")]
+    pub endpoint: Option<Option<String>>,
+    /// Print the query that fetches Wikidata's statements.
+    #[arg(long)]
+    pub print_query: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Seconds to wait for the endpoint.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+/// How `wikidata-diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// An aligned Markdown table.
+    Table,
+    /// CSV with a header.
+    Csv,
+    /// A JSON array of objects.
+    Json,
 }
 
 /// `twinning validate`

@@ -103,6 +103,22 @@ pub enum Error {
         /// One line per violation.
         violations: Vec<String>,
     },
+    /// An input file (Wikidata JSON…) is malformed or holds something unexpected.
+    #[error("{origin}: {message}")]
+    Input {
+        /// The file, with line and column where known.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A SPARQL endpoint failed to answer.
+    #[error("{endpoint}: {message}; nothing was written (use --print-query and --wikidata FILE to work offline)")]
+    Endpoint {
+        /// The endpoint URL.
+        endpoint: String,
+        /// What went wrong.
+        message: String,
+    },
     /// A bundled file does not have the shape the program expects.
     #[error("{0}")]
     Invalid(String),

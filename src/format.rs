@@ -84,6 +84,8 @@ pub enum ExportFormat {
     Jsonld,
     /// The agreements table in the import template (UTF-8 CSV)
     Csv,
+    /// QuickStatements (v1) for the twinnings Wikidata lacks
+    Quickstatements,
 }
 
 impl ExportFormat {
@@ -96,17 +98,20 @@ impl ExportFormat {
             Self::Nquads => Some(RdfSyntax::Nquads),
             Self::Rdfxml => Some(RdfSyntax::Rdfxml),
             Self::Jsonld => Some(RdfSyntax::Jsonld),
-            Self::Csv => None,
+            Self::Csv | Self::Quickstatements => None,
         }
     }
 
     /// Picks the format from the output file's extension.
     pub fn from_path(path: &Path) -> Result<Self> {
-        if path
+        let extension = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-        {
-            return Ok(Self::Csv);
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("csv") => return Ok(Self::Csv),
+            Some("qs") => return Ok(Self::Quickstatements),
+            _ => {}
         }
         Ok(match RdfSyntax::from_path(path, "--format")? {
             RdfSyntax::Turtle => Self::Turtle,

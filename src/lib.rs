@@ -21,5 +21,6 @@ pub mod spreadsheet;
 pub mod store;
 pub mod validate;
 pub mod vocab;
+pub mod wikidata;
 
 pub use error::{Error, Result};

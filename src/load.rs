@@ -143,6 +143,31 @@ pub fn insert_triples(
     Ok(())
 }
 
+/// Removes `remove` and adds `add` to `graph`, then recomputes the derived graph, in one
+/// transaction.
+pub fn change(
+    store: &Store,
+    remove: &[Quad],
+    graph: &NamedNode,
+    add: &[oxigraph::model::Triple],
+) -> Result<()> {
+    let mut transaction = store.start_transaction()?;
+    for quad in remove {
+        transaction.remove(quad.as_ref());
+    }
+    for triple in add {
+        transaction.insert(QuadRef::new(
+            &triple.subject,
+            &triple.predicate,
+            &triple.object,
+            graph.as_ref(),
+        ));
+    }
+    derive(&mut transaction)?;
+    transaction.commit()?;
+    Ok(())
+}
+
 /// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
 /// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
 /// properties, so the graph can be queried the way Wikidata's query service is.

@@ -9,7 +9,31 @@ use crate::vocab::PREFIXES;
 
 /// Parses `text` (from `origin`, for messages) into a query ready to run on the store.
 pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
-    let mut evaluator = SparqlEvaluator::new();
+    prepare_with(origin, text, crate::wikidata::WikidataService::default())
+}
+
+/// [`prepare`], with a SERVICE handler for Wikidata that knows the store (see
+/// [`crate::wikidata::WikidataService`]).
+pub fn prepare_for_store(
+    origin: &str,
+    text: &str,
+    store: &oxigraph::store::Store,
+) -> Result<PreparedSparqlQuery> {
+    let service = crate::wikidata::WikidataService {
+        store: Some(store.clone()),
+    };
+    prepare_with(origin, text, service)
+}
+
+fn prepare_with(
+    origin: &str,
+    text: &str,
+    service: crate::wikidata::WikidataService,
+) -> Result<PreparedSparqlQuery> {
+    let mut evaluator = SparqlEvaluator::new().with_service_handler(
+        oxigraph::model::NamedNode::new_unchecked(crate::wikidata::DEFAULT_ENDPOINT),
+        service,
+    );
     for (prefix, namespace) in PREFIXES {
         evaluator = evaluator
             .with_prefix(*prefix, *namespace)

@@ -1,10 +1,10 @@
 //! `twinning export`
 
 use crate::cli::ExportArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::format::ExportFormat;
 use crate::store::{Location, Session};
-use crate::{export, spreadsheet};
+use crate::{export, spreadsheet, wikidata};
 
 pub fn run(location: &Location, args: &ExportArgs) -> Result<()> {
     let format = match (args.format, &args.output) {
@@ -13,8 +13,47 @@ pub fn run(location: &Location, args: &ExportArgs) -> Result<()> {
         (None, None) => ExportFormat::Turtle,
     };
     let session = Session::open_for_reading(location)?;
-    super::write_output(args.output.as_deref(), |out| match format.rdf_syntax() {
-        Some(syntax) => export::export(&session.store, syntax, out),
-        None => spreadsheet::export(&session.store, out),
+    if args.wikidata.is_some() && format != ExportFormat::Quickstatements {
+        return Err(Error::Format(
+            "--wikidata only applies to --format quickstatements".to_owned(),
+        ));
+    }
+    super::write_output(args.output.as_deref(), |out| {
+        match (format, format.rdf_syntax()) {
+            (_, Some(syntax)) => export::export(&session.store, syntax, out),
+            (ExportFormat::Quickstatements, None) => {
+                write_quickstatements(&session.store, args.wikidata.as_deref(), out)
+            }
+            (_, None) => spreadsheet::export(&session.store, out),
+        }
     })
+}
+
+/// Pairs whose cities lack a confirmed QID are skipped and listed on standard error; with
+/// Wikidata's statements, pairs Wikidata already has are left out.
+fn write_quickstatements(
+    store: &oxigraph::store::Store,
+    statements: Option<&std::path::Path>,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let (mut pairs, skipped) = wikidata::our_pairs(store)?;
+    for pair in &skipped {
+        eprintln!("skipped (no confirmed Wikidata item): {pair}");
+    }
+    match statements {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let known: std::collections::BTreeSet<(String, String)> =
+                wikidata::read_statements(&path.display().to_string(), &bytes)?
+                    .into_iter()
+                    .map(|pair| pair.items)
+                    .collect();
+            pairs.retain(|(pair, _)| !known.contains(&pair.items));
+        }
+        None => eprintln!(
+            "note: without --wikidata FILE every pair is written; Wikidata may already have some"
+        ),
+    }
+    out.write_all(wikidata::quickstatements(&pairs).as_bytes())?;
+    Ok(())
 }

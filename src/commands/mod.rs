@@ -2,10 +2,12 @@
 
 mod export;
 mod import;
+mod link;
 mod load;
 mod query;
 mod report;
 mod validate;
+mod wikidata_diff;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -34,6 +36,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Export(args) => success(export::run(&location, &args)),
         Command::Report(args) => success(report::run(&location, &args)),
         Command::Import(args) => success(import::run(&location, &args)),
+        Command::Link(args) => link::run(&location, &args),
+        Command::WikidataDiff(args) => success(wikidata_diff::run(&location, &args)),
         Command::Validate(args) => validate::run(&args),
     }
 }

@@ -23,8 +23,9 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
         (None, None) => unreachable!("clap requires a query, -e or --list"),
     };
     // A syntax error is reported before the store is touched.
-    let prepared = sparql::prepare(&query.origin, &query.text)?;
+    let _ = sparql::prepare(&query.origin, &query.text)?;
     let session = Session::open_for_reading(location)?;
+    let prepared = sparql::prepare_for_store(&query.origin, &query.text, &session.store)?;
     let results = prepared
         .on_store(&session.store)
         .execute()
@@ -44,7 +45,7 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
 fn list() -> Result<()> {
     let table = Table {
         columns: vec!["query".to_owned(), "question".to_owned(), "tags".to_owned()],
-        rows: catalog::bundled()
+        rows: catalog::all_bundled()
             .into_iter()
             .map(|query| {
                 vec![

@@ -8,3 +8,4 @@ mod load;
 mod paper;
 mod query;
 mod report;
+mod wikidata;
