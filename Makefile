@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint validate build deps clean-store
+.PHONY: report test lint validate build deps browser clean-store
 
 report: build
 	$(TWINNING) load
@@ -36,6 +36,18 @@ deps:
 		else \
 			echo "libclang is missing: run 'sudo apt-get install -y libclang-dev' (needed to build RocksDB)"; \
 			exit 1; \
+		fi; \
+	fi
+
+# Debian's Chromium, for the end-to-end test of the HTML report (tests skip it when absent,
+# unless TWINNING_REQUIRE_BROWSER is set, as in CI).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing chromium (for the HTML report's end-to-end test)"; \
+			(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+		else \
+			echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; \
 		fi; \
 	fi
 

@@ -26,8 +26,14 @@ pub struct Header {
     pub summary: Option<String>,
     /// The research question, in Arabic.
     pub summary_ar: Option<String>,
+    /// The research question, in French.
+    pub summary_fr: Option<String>,
     /// What the paper states as the answer.
     pub paper: Option<String>,
+    /// The same, in Arabic.
+    pub paper_ar: Option<String>,
+    /// The same, in French.
+    pub paper_fr: Option<String>,
     /// How the query answers the question.
     pub description: Option<String>,
     /// Free tags.
@@ -54,6 +60,9 @@ impl Header {
             match key.trim() {
                 "summary" => header.summary = Some(value),
                 "summary_ar" => header.summary_ar = Some(value),
+                "summary_fr" => header.summary_fr = Some(value),
+                "paper_ar" => header.paper_ar = Some(value),
+                "paper_fr" => header.paper_fr = Some(value),
                 "paper" => header.paper = Some(value),
                 "description" => header.description = Some(value),
                 "tags" => {

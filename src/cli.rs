@@ -222,6 +222,17 @@ pub struct ValidateArgs {
     pub format: ReportFormat,
 }
 
+/// How `report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportStyle {
+    /// Markdown-compatible text for the terminal.
+    Text,
+    /// The same, as a Markdown document.
+    Markdown,
+    /// One self-contained HTML file: tables, charts, a map, the SPARQL behind each answer.
+    Html,
+}
+
 /// How `validate` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -234,6 +245,13 @@ pub enum ReportFormat {
 /// `twinning report`
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// Report format: text (Markdown-compatible, for the terminal), markdown, or html (one
+    /// self-contained file with charts and a map).
+    #[arg(long, value_enum, default_value_t = ReportStyle::Text)]
+    pub format: ReportStyle,
+    /// Language of headings, labels and questions (html).
+    #[arg(long, value_enum, default_value_t = crate::i18n::Language::En)]
+    pub lang: crate::i18n::Language,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,

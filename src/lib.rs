@@ -7,11 +7,15 @@
 
 pub mod bundle;
 pub mod catalog;
+pub mod charts;
 pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod html;
+pub mod i18n;
+pub mod indicators;
 pub mod load;
 pub mod matching;
 pub mod output;

@@ -4,6 +4,7 @@ mod common;
 mod curate;
 mod docs;
 mod export;
+mod html;
 mod load;
 mod paper;
 mod query;

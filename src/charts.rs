@@ -1,0 +1,403 @@
+//! Charts as SVG, drawn with plotters: bars, a stacked timeline, a matrix and a map with
+//! great-circle arcs. Labels are plain SVG text, so the browser shapes Arabic itself.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::error::{Error, Result};
+
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(214, 39, 40),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+];
+
+fn chart_error<E: std::fmt::Debug>(error: E) -> Error {
+    Error::Invalid(format!("cannot draw a chart: {error:?}"))
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    ("sans-serif", size).into_font().into()
+}
+
+/// Horizontal bars, one per category, longest first as given.
+pub fn bars(title: &str, categories: &[(String, f64)]) -> Result<String> {
+    let mut svg = String::new();
+    let height = 80 + 28 * categories.len().max(1) as u32;
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let max = categories.iter().map(|(_, v)| *v).fold(1.0, f64::max);
+        let count = categories.len().max(1) as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, font(18))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0f64..max * 1.1, (0u32..count).into_segmented())
+            .map_err(chart_error)?;
+        let labels: Vec<String> = categories.iter().map(|(label, _)| label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(6)
+            .y_labels(categories.len().max(1))
+            .y_label_formatter(&|value| match value {
+                SegmentValue::CenterOf(index) if *index < count => labels
+                    .get((count - 1 - index) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .x_label_formatter(&|value| format!("{value:.0}"))
+            .label_style(font(13))
+            .draw()
+            .map_err(chart_error)?;
+        chart
+            .draw_series(
+                Histogram::horizontal(&chart)
+                    .style(PALETTE[0].filled())
+                    .margin(6)
+                    // The first category on top.
+                    .data(
+                        categories
+                            .iter()
+                            .enumerate()
+                            .map(|(index, (_, value))| (count - 1 - index as u32, *value)),
+                    ),
+            )
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+/// Bars per year, stacked by series (one per home city), with a legend.
+pub fn stacked_timeline(
+    title: &str,
+    years: &[i32],
+    series: &[(String, Vec<f64>)],
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (720, 360)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let totals: Vec<f64> = (0..years.len())
+            .map(|i| series.iter().map(|(_, values)| values[i]).sum())
+            .collect();
+        let max = totals.iter().copied().fold(1.0, f64::max);
+        let count = years.len().max(1) as u32;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, font(18))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(40)
+            .build_cartesian_2d((0u32..count).into_segmented(), 0f64..max + 1.0)
+            .map_err(chart_error)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(years.len().max(1))
+            .x_label_formatter(&|value| match value {
+                SegmentValue::CenterOf(index) => years
+                    .get(*index as usize)
+                    .map(i32::to_string)
+                    .unwrap_or_default(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|value| format!("{value:.0}"))
+            .label_style(font(12))
+            .draw()
+            .map_err(chart_error)?;
+        let mut base = vec![0.0; years.len()];
+        for (colour, (name, values)) in series.iter().enumerate() {
+            let colour = PALETTE[colour % PALETTE.len()];
+            let bottoms = base.clone();
+            chart
+                .draw_series(
+                    values
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| **v > 0.0)
+                        .map(|(i, v)| {
+                            let i32_index = i as u32;
+                            Rectangle::new(
+                                [
+                                    (SegmentValue::Exact(i32_index), bottoms[i]),
+                                    (SegmentValue::Exact(i32_index + 1), bottoms[i] + v),
+                                ],
+                                colour.filled(),
+                            )
+                        }),
+                )
+                .map_err(chart_error)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
+                });
+            for (i, value) in values.iter().enumerate() {
+                base[i] += value;
+            }
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .label_font(font(12))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(chart_error)?;
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+/// A matrix of counts: rows (home cities) by columns (axes), shaded by value, with the numbers.
+pub fn matrix(
+    title: &str,
+    rows: &[String],
+    columns: &[String],
+    values: &[Vec<f64>],
+) -> Result<String> {
+    let mut svg = String::new();
+    let (width, height) = (
+        140 + 110 * columns.len() as u32,
+        70 + 40 * rows.len() as u32,
+    );
+    {
+        let root = SVGBackend::with_string(&mut svg, (width.max(400), height)).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_error)?;
+        let root = root.titled(title, font(18)).map_err(chart_error)?;
+        let max = values.iter().flatten().copied().fold(1.0, f64::max);
+        let cell = |row: usize, column: usize| {
+            let x = 130 + 110 * column as i32;
+            let y = 30 + 40 * row as i32;
+            (x, y)
+        };
+        for (c, name) in columns.iter().enumerate() {
+            let (x, _) = cell(0, c);
+            root.draw(&Text::new(
+                name.clone(),
+                (x + 55, 15),
+                font(12).pos(Pos::new(HPos::Center, VPos::Center)),
+            ))
+            .map_err(chart_error)?;
+        }
+        for (r, name) in rows.iter().enumerate() {
+            let (_, y) = cell(r, 0);
+            root.draw(&Text::new(
+                name.clone(),
+                (120, y + 18),
+                font(13).pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(chart_error)?;
+            for (c, value) in values[r].iter().enumerate() {
+                let (x, y) = cell(r, c);
+                let shade = PALETTE[0].mix(0.1 + 0.9 * value / max);
+                root.draw(&Rectangle::new([(x, y), (x + 106, y + 36)], shade.filled()))
+                    .map_err(chart_error)?;
+                root.draw(&Text::new(
+                    format!("{value:.0}"),
+                    (x + 53, y + 18),
+                    font(14).pos(Pos::new(HPos::Center, VPos::Center)),
+                ))
+                .map_err(chart_error)?;
+            }
+        }
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+/// Longitude and latitude, in degrees.
+pub type Point = (f64, f64);
+
+/// A place on the map.
+pub struct MapPoint {
+    /// Its label.
+    pub label: String,
+    /// Longitude, latitude.
+    pub at: (f64, f64),
+    /// Home cities are drawn larger, in another colour.
+    pub home: bool,
+}
+
+/// Points along the great circle from `a` to `b` (longitude, latitude in degrees).
+pub fn great_circle(a: (f64, f64), b: (f64, f64), steps: usize) -> Vec<(f64, f64)> {
+    let to_vector = |(lon, lat): (f64, f64)| {
+        let (lon, lat) = (lon.to_radians(), lat.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    };
+    let (u, v) = (to_vector(a), to_vector(b));
+    let dot = (u[0] * v[0] + u[1] * v[1] + u[2] * v[2]).clamp(-1.0, 1.0);
+    let omega = dot.acos();
+    if omega < 1e-9 {
+        return vec![a, b];
+    }
+    (0..=steps)
+        .map(|i| {
+            let t = i as f64 / steps as f64;
+            let (s1, s2) = (
+                ((1.0 - t) * omega).sin() / omega.sin(),
+                (t * omega).sin() / omega.sin(),
+            );
+            let p = [
+                s1 * u[0] + s2 * v[0],
+                s1 * u[1] + s2 * v[1],
+                s1 * u[2] + s2 * v[2],
+            ];
+            (
+                p[1].atan2(p[0]).to_degrees(),
+                p[2].atan2((p[0] * p[0] + p[1] * p[1]).sqrt()).to_degrees(),
+            )
+        })
+        .collect()
+}
+
+/// A world map (equirectangular) with the land outline, the places, and great-circle arcs.
+pub fn map(
+    title: &str,
+    land: &[Vec<(f64, f64)>],
+    points: &[MapPoint],
+    arcs: &[(Point, Point)],
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (960, 520)).into_drawing_area();
+        root.fill(&RGBColor(235, 244, 250)).map_err(chart_error)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, font(18))
+            .margin(8)
+            .build_cartesian_2d(-180f64..180f64, -60f64..85f64)
+            .map_err(chart_error)?;
+        chart
+            .draw_series(
+                land.iter()
+                    .map(|ring| Polygon::new(ring.clone(), RGBColor(222, 217, 200).filled())),
+            )
+            .map_err(chart_error)?;
+        for &(from, to) in arcs {
+            // Split where the arc crosses the antimeridian, so it does not streak across the map.
+            let mut segment: Vec<(f64, f64)> = Vec::new();
+            for point in great_circle(from, to, 64) {
+                if segment
+                    .last()
+                    .is_some_and(|last: &(f64, f64)| (last.0 - point.0).abs() > 180.0)
+                {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            std::mem::take(&mut segment),
+                            PALETTE[3].mix(0.7).stroke_width(1),
+                        )))
+                        .map_err(chart_error)?;
+                }
+                segment.push(point);
+            }
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    segment,
+                    PALETTE[3].mix(0.7).stroke_width(1),
+                )))
+                .map_err(chart_error)?;
+        }
+        for point in points {
+            let (colour, size) = if point.home {
+                (PALETTE[0], 4)
+            } else {
+                (PALETTE[3], 3)
+            };
+            chart
+                .draw_series(std::iter::once(Circle::new(
+                    point.at,
+                    size,
+                    colour.filled(),
+                )))
+                .map_err(chart_error)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    point.label.clone(),
+                    (point.at.0 + 1.5, point.at.1 + 1.5),
+                    font(if point.home { 12 } else { 10 }),
+                )))
+                .map_err(chart_error)?;
+        }
+        root.present().map_err(chart_error)?;
+    }
+    Ok(svg)
+}
+
+/// Parses the bundled land outline: one ring per line, `lon,lat` pairs; `#` lines are comments.
+pub fn parse_outline(text: &str) -> Vec<Vec<(f64, f64)>> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| {
+            line.split_whitespace()
+                .filter_map(|pair| {
+                    let (lon, lat) = pair.split_once(',')?;
+                    Some((lon.parse().ok()?, lat.parse().ok()?))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn great_circles_start_and_end_at_their_points() {
+        let arc = great_circle((-15.96, 23.68), (-82.99, 39.96), 32);
+        let (first, last) = (arc[0], arc[arc.len() - 1]);
+        assert!((first.0 + 15.96).abs() < 1e-6 && (first.1 - 23.68).abs() < 1e-6);
+        assert!((last.0 + 82.99).abs() < 1e-6 && (last.1 - 39.96).abs() < 1e-6);
+        // A great circle from Dakhla to Columbus bulges north of both ends.
+        assert!(arc.iter().any(|p| p.1 > 40.0));
+    }
+
+    #[test]
+    fn charts_are_svg_with_their_labels() {
+        let svg = bars(
+            "Regions",
+            &[
+                ("أوروبا الغربية".to_owned(), 10.0),
+                ("Africa".to_owned(), 2.0),
+            ],
+        )
+        .unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.contains("أوروبا الغربية") && svg.contains("Africa")
+        );
+        let svg = map(
+            "Map",
+            &[vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)]],
+            &[MapPoint {
+                label: "Dakhla".into(),
+                at: (-15.9, 23.7),
+                home: true,
+            }],
+            &[((-15.9, 23.7), (2.5, 49.2))],
+        )
+        .unwrap();
+        assert!(svg.contains("Dakhla") && svg.contains("<path") || svg.contains("<polyline"));
+    }
+
+    #[test]
+    fn outlines_parse_and_skip_comments() {
+        let rings = parse_outline("# header\n1,2 3,4 5,6\n\n-7.5,8 9,10\n");
+        assert_eq!(
+            rings,
+            vec![
+                vec![(1.0, 2.0), (3.0, 4.0), (5.0, 6.0)],
+                vec![(-7.5, 8.0), (9.0, 10.0)]
+            ]
+        );
+    }
+}

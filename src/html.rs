@@ -1,0 +1,526 @@
+//! The report as one self-contained HTML file: inline CSS and SVG, no network, in English,
+//! Arabic (right to left) or French.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write;
+
+use oxigraph::store::Store;
+
+use crate::catalog::{self, QueryFile};
+use crate::charts::{self, MapPoint};
+use crate::error::Result;
+use crate::i18n::{Key, Language};
+use crate::indicators::Profile;
+use crate::output::Table;
+use crate::report::Answer;
+
+/// The bundled Natural Earth land outline.
+const LAND: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/world/land-110m.txt"
+));
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// The query with its label filters switched to `language` (`lang(?x) = "en"` → `"ar"`).
+fn localised(query: &QueryFile, language: Language) -> QueryFile {
+    let mut query = query.clone();
+    if language != Language::En {
+        query.text = query
+            .text
+            .replace("= \"en\")", &format!("= \"{}\")", language.code()));
+    }
+    query
+}
+
+/// Answers a query with labels in `language`, falling back to English when the localised run
+/// loses rows (a statement that exists in English only).
+fn answer(store: &Store, query: &QueryFile, language: Language) -> Result<Answer> {
+    let english = crate::report::answer(store, query.clone())?;
+    if language == Language::En {
+        return Ok(english);
+    }
+    let local = crate::report::answer(store, localised(query, language))?;
+    Ok(if local.table.rows.len() == english.table.rows.len() {
+        local
+    } else {
+        english
+    })
+}
+
+fn question(query: &QueryFile, language: Language) -> String {
+    let header = &query.header;
+    match language {
+        Language::Ar => header.summary_ar.clone(),
+        Language::Fr => header.summary_fr.clone(),
+        Language::En => None,
+    }
+    .unwrap_or_else(|| query.question().to_owned())
+}
+
+fn paper(query: &QueryFile, language: Language) -> Option<String> {
+    let header = &query.header;
+    match language {
+        Language::Ar => header.paper_ar.clone(),
+        Language::Fr => header.paper_fr.clone(),
+        Language::En => None,
+    }
+    .or_else(|| header.paper.clone())
+}
+
+fn html_table(table: &Table, out: &mut String) {
+    out.push_str("<div class=\"table\"><table><thead><tr>");
+    for column in &table.columns {
+        let _ = write!(out, "<th>{}</th>", escape(&column.replace('_', " ")));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in &table.rows {
+        out.push_str("<tr>");
+        for value in row {
+            let numeric = !value.is_empty() && value.parse::<f64>().is_ok();
+            let _ = write!(
+                out,
+                "<td{}>{}</td>",
+                if numeric { " class=\"n\"" } else { "" },
+                escape(value)
+            );
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+}
+
+/// Pairs (label, number) from two columns of a table.
+fn series(table: &Table, label: &str, value: &str) -> Vec<(String, f64)> {
+    (0..table.rows.len())
+        .filter_map(|row| {
+            let name = table.get(row, label)?.to_owned();
+            let number = table.get(row, value)?.parse().ok()?;
+            (name != "Total").then_some((name, number))
+        })
+        .collect()
+}
+
+/// The chart that goes with a research query, if any.
+fn chart_for(answer: &Answer, language: Language, profile: &Profile) -> Result<Option<String>> {
+    let slug = answer.query.slug.as_str();
+    let table = &answer.table;
+    Ok(match slug {
+        s if s.ends_with("agreements_per_region") => Some(charts::bars(
+            language.text(Key::AgreementsPerRegion),
+            &series(table, "region", "table"),
+        )?),
+        s if s.ends_with("agreements_per_country") => Some(charts::bars(
+            language.text(Key::AgreementsPerCountry),
+            &series(table, "country", "table"),
+        )?),
+        s if s.ends_with("top_concept_frequency") => Some(charts::bars(
+            language.text(Key::AgreementsPerTopConcept),
+            &series(table, "top_concept", "agreements"),
+        )?),
+        s if s.ends_with("timeline") => {
+            let mut counts: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+            let mut years = BTreeSet::new();
+            for row in 0..table.rows.len() {
+                let (Some(year), Some(city), Some(count)) = (
+                    table.get(row, "year"),
+                    table.get(row, "city"),
+                    table.get(row, "by_table"),
+                ) else {
+                    continue;
+                };
+                let (Ok(year), Ok(count)) = (year.parse::<i32>(), count.parse::<f64>()) else {
+                    continue;
+                };
+                years.insert(year);
+                *counts
+                    .entry(city.to_owned())
+                    .or_default()
+                    .entry(year)
+                    .or_default() += count;
+            }
+            let years: Vec<i32> = years.into_iter().collect();
+            let series: Vec<(String, Vec<f64>)> = counts
+                .into_iter()
+                .map(|(city, by_year)| {
+                    (
+                        city,
+                        years
+                            .iter()
+                            .map(|y| by_year.get(y).copied().unwrap_or(0.0))
+                            .collect(),
+                    )
+                })
+                .collect();
+            Some(charts::stacked_timeline(
+                language.text(Key::TimelineByYear),
+                &years,
+                &series,
+            )?)
+        }
+        s if s.ends_with("theme_diversity_per_city") => {
+            let cities = profile.cities();
+            let values: Vec<Vec<f64>> = cities
+                .iter()
+                .map(|city| {
+                    profile
+                        .axes
+                        .iter()
+                        .map(|axis| {
+                            profile
+                                .agreements
+                                .values()
+                                .filter(|a| &a.city == city && a.axes.contains(axis))
+                                .count() as f64
+                        })
+                        .collect()
+                })
+                .collect();
+            Some(charts::matrix(
+                language.text(Key::CityThemeMatrix),
+                &cities,
+                &profile.axes,
+                &values,
+            )?)
+        }
+        _ => None,
+    })
+}
+
+const MAP_QUERY: &str = r#"
+SELECT ?home ?homeLabel ?homeWkt ?partner ?partnerLabel ?partnerWkt ?lang WHERE {
+  coll:home-cities skos:member ?home .
+  ?agreement a tw:Agreement ; tw:homeCity ?home ; tw:partnerCity ?partner .
+  ?home skos:prefLabel ?homeLabel ; geo:hasGeometry/geo:asWKT ?homeWkt .
+  ?partner skos:prefLabel ?partnerLabel ; geo:hasGeometry/geo:asWKT ?partnerWkt .
+  FILTER (lang(?homeLabel) = ?lang && lang(?partnerLabel) = ?lang)
+}"#;
+
+fn map_svg(store: &Store, language: Language) -> Result<String> {
+    let mut prepared = crate::sparql::prepare("map", MAP_QUERY)?;
+    prepared = prepared.substitute_variable(
+        oxigraph::model::Variable::new_unchecked("lang"),
+        oxigraph::model::Literal::from(language.code()),
+    );
+    let table = match prepared.on_store(store).execute() {
+        Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) => {
+            Table::from_solutions(solutions, "map")?
+        }
+        Ok(_) => Table {
+            columns: Vec::new(),
+            rows: Vec::new(),
+        },
+        Err(cause) => {
+            return Err(crate::Error::Evaluation {
+                origin: "map".to_owned(),
+                cause,
+            })
+        }
+    };
+    let mut points: BTreeMap<String, MapPoint> = BTreeMap::new();
+    let mut arcs = BTreeSet::new();
+    for row in 0..table.rows.len() {
+        let field = |name| table.get(row, name).unwrap_or_default();
+        let (Some(home), Some(partner)) = (
+            crate::wikidata::parse_point(field("homeWkt")),
+            crate::wikidata::parse_point(field("partnerWkt")),
+        ) else {
+            continue;
+        };
+        points.entry(field("home").to_owned()).or_insert(MapPoint {
+            label: field("homeLabel").to_owned(),
+            at: home,
+            home: true,
+        });
+        points
+            .entry(field("partner").to_owned())
+            .or_insert(MapPoint {
+                label: field("partnerLabel").to_owned(),
+                at: partner,
+                home: false,
+            });
+        arcs.insert((
+            home.0.to_bits(),
+            home.1.to_bits(),
+            partner.0.to_bits(),
+            partner.1.to_bits(),
+        ));
+    }
+    let arcs: Vec<_> = arcs
+        .into_iter()
+        .map(|(a, b, c, d)| {
+            (
+                (f64::from_bits(a), f64::from_bits(b)),
+                (f64::from_bits(c), f64::from_bits(d)),
+            )
+        })
+        .collect();
+    let points: Vec<MapPoint> = points.into_values().collect();
+    charts::map(
+        language.text(Key::Map),
+        &charts::parse_outline(LAND),
+        &points,
+        &arcs,
+    )
+}
+
+/// An indicator's name, its formula, and how to read its value.
+type IndicatorRow = (
+    Key,
+    String,
+    Box<dyn Fn(&crate::indicators::Indicators) -> String>,
+);
+
+fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
+    let percent = |v: f64| format!("{:.0}%", v * 100.0);
+    let fixed = |v: f64| format!("{v:.3}");
+    let mut scopes: Vec<(String, crate::indicators::Indicators)> = profile
+        .cities()
+        .into_iter()
+        .map(|city| {
+            let indicators = profile.indicators(Some(&city));
+            (city, indicators)
+        })
+        .collect();
+    scopes.push((
+        language.text(Key::Overall).to_owned(),
+        profile.indicators(None),
+    ));
+    let mut rows: Vec<IndicatorRow> = vec![
+        (
+            Key::Agreements,
+            "n".to_owned(),
+            Box::new(|i| i.agreements.to_string()),
+        ),
+        (
+            Key::PartnerCountries,
+            "|countries|".to_owned(),
+            Box::new(|i| i.partner_countries.to_string()),
+        ),
+        (
+            Key::PartnerRegions,
+            "|regions|".to_owned(),
+            Box::new(|i| i.partner_regions.to_string()),
+        ),
+        (
+            Key::EntropyRegions,
+            "H = −Σ pᵢ ln pᵢ".to_owned(),
+            Box::new(move |i| fixed(i.region_entropy)),
+        ),
+        (
+            Key::EvennessRegions,
+            format!("J = H / ln {}", profile.region_count),
+            Box::new(move |i| fixed(i.region_evenness)),
+        ),
+        (
+            Key::HhiRegions,
+            "HHI = Σ sᵢ²".to_owned(),
+            Box::new(move |i| fixed(i.region_hhi)),
+        ),
+        (
+            Key::EntropyAxes,
+            "H = −Σ pᵢ ln pᵢ".to_owned(),
+            Box::new(move |i| fixed(i.axis_entropy)),
+        ),
+        (
+            Key::EvennessAxes,
+            format!("J = H / ln {}", profile.axes.len()),
+            Box::new(move |i| fixed(i.axis_evenness)),
+        ),
+    ];
+    for (key, axis) in [
+        (Key::ShareEconomic, "economic"),
+        (Key::ShareCultural, "cultural"),
+        (Key::ShareScientific, "scientific"),
+        (Key::ShareSocial, "social"),
+        (Key::SharePolitical, "political"),
+    ] {
+        rows.push((
+            key,
+            format!("|{{a : a has a {axis} theme}}| / n"),
+            Box::new(move |i| {
+                i.shares
+                    .iter()
+                    .find(|(name, _)| name == axis)
+                    .map_or_else(String::new, |(_, s)| percent(*s))
+            }),
+        ));
+    }
+    let unknown = language.text(Key::Unknown).to_owned();
+    rows.push((
+        Key::GovernanceScore,
+        "(committee + dedicated + [members ≥ EU mean staff]) / 3".to_owned(),
+        Box::new(move |i| i.governance.map_or_else(|| unknown.clone(), fixed)),
+    ));
+    let _ = write!(out, "<section id=\"indicators\"><h2>{}</h2><div class=\"table\"><table><thead><tr><th></th><th>{}</th>", escape(language.text(Key::Indicators)), escape(language.text(Key::Formula)));
+    for (scope, _) in &scopes {
+        let _ = write!(out, "<th>{}</th>", escape(scope));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (key, formula, value) in &rows {
+        let _ = write!(
+            out,
+            "<tr><th>{}</th><td><code>{}</code></td>",
+            escape(language.text(*key)),
+            escape(formula)
+        );
+        for (_, indicators) in &scopes {
+            let _ = write!(out, "<td class=\"n\">{}</td>", escape(&value(indicators)));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table></div>");
+    if let (Some(staff), Some(share)) = (profile.eu_mean_staff, profile.eu_office_share) {
+        let _ = write!(
+            out,
+            "<p>{}: {}% · {} ({})</p>",
+            escape(language.text(Key::EuBenchmark)),
+            (share * 100.0).round(),
+            staff,
+            escape(language.text(Key::GovernanceScore))
+        );
+    }
+    out.push_str("</section>");
+}
+
+const CSS: &str = "
+body{font-family:system-ui,'Noto Sans','Noto Naskh Arabic','DejaVu Sans',sans-serif;margin:0 auto;max-width:1100px;padding:1.5rem;color:#1b1b1b;line-height:1.5}
+h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccd;padding-bottom:.2rem;margin-top:2.2rem}
+.paper{background:#f5f3ea;border-inline-start:4px solid #b8a45c;padding:.5rem .8rem}
+.table{overflow-x:auto}table{border-collapse:collapse;font-size:.88rem;margin:.6rem 0}
+th,td{border:1px solid #d4d4dc;padding:.25rem .5rem;text-align:start;vertical-align:top}
+th{background:#eef0f6}td.n{text-align:end;font-variant-numeric:tabular-nums}
+figure{margin:1rem 0}figure svg{max-width:100%;height:auto;direction:ltr}
+details{margin:.5rem 0}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto;direction:ltr;text-align:left;font-size:.8rem}
+nav ol{columns:2}footer{margin-top:3rem;font-size:.8rem;color:#555}
+";
+
+/// Writes the whole report as HTML.
+pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<()> {
+    let profile = Profile::load(store, language.code())?;
+    let queries = catalog::bundled();
+    let mut answers = Vec::new();
+    for query in &queries {
+        answers.push(answer(store, query, language)?);
+    }
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!DOCTYPE html>\n<html lang=\"{code}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>{CSS}</style></head><body><header><h1>{title}</h1><p>{intro}</p></header>",
+        code = language.code(),
+        dir = if language.is_rtl() { "rtl" } else { "ltr" },
+        title = escape(language.text(Key::ReportTitle)),
+        intro = escape(language.text(Key::ReportIntro)),
+    );
+    let _ = write!(
+        html,
+        "<nav><h2>{}</h2><ol>",
+        escape(language.text(Key::Contents))
+    );
+    for (index, query) in queries.iter().enumerate() {
+        let _ = write!(
+            html,
+            "<li><a href=\"#q{}\">{}</a></li>",
+            index + 1,
+            escape(&question(query, language))
+        );
+    }
+    let _ = write!(
+        html,
+        "<li><a href=\"#indicators\">{}</a></li><li><a href=\"#map\">{}</a></li><li><a href=\"#disagreements\">{}</a></li></ol></nav>",
+        escape(language.text(Key::Indicators)),
+        escape(language.text(Key::Map)),
+        escape(language.text(Key::Disagreements))
+    );
+    for (index, answer) in answers.iter().enumerate() {
+        let query = &answer.query;
+        let _ = write!(
+            html,
+            "<section id=\"q{}\" class=\"question\"><h2>{}. {}</h2>",
+            index + 1,
+            index + 1,
+            escape(&question(query, language))
+        );
+        if let Some(paper) = paper(query, language) {
+            let _ = write!(
+                html,
+                "<p class=\"paper\"><strong>{}:</strong> {}</p>",
+                escape(language.text(Key::ThePaper)),
+                escape(&paper)
+            );
+        }
+        if answer.table.rows.is_empty() {
+            let _ = write!(html, "<p>{}</p>", escape(language.text(Key::NoResults)));
+        } else {
+            html_table(&answer.table, &mut html);
+        }
+        if let Some(svg) = chart_for(answer, language, &profile)? {
+            let _ = write!(html, "<figure class=\"chart\">{svg}</figure>");
+        }
+        let _ = write!(
+            html,
+            "<details><summary>{} ({})</summary><pre>{}</pre></details></section>",
+            escape(language.text(Key::ShowQuery)),
+            escape(&query.slug),
+            escape(&query.text)
+        );
+    }
+    indicators_section(&profile, language, &mut html);
+    let _ = write!(
+        html,
+        "<section id=\"map\"><h2>{}</h2><figure class=\"chart\">{}<figcaption>{}</figcaption></figure></section>",
+        escape(language.text(Key::Map)),
+        map_svg(store, language)?,
+        escape(language.text(Key::MapCaption))
+    );
+    let _ = write!(
+        html,
+        "<section id=\"disagreements\"><h2>{}</h2><p>{}</p>",
+        escape(language.text(Key::Disagreements)),
+        escape(language.text(Key::DisagreementsIntro))
+    );
+    if let Some(disagreements) = answers
+        .iter()
+        .find(|a| a.query.slug.ends_with("discrepancies"))
+    {
+        html_table(&disagreements.table, &mut html);
+    }
+    let _ = writeln!(
+        html,
+        "</section><footer>{} · {}: Ismaili, H. (2025), IJCSTS 2(2), 98–106, <a href=\"https://doi.org/10.54878/x0w7nf44\">doi:10.54878/x0w7nf44</a> (CC BY 4.0) · Natural Earth (public domain)</footer></body></html>",
+        escape(language.text(Key::GeneratedBy)),
+        escape(language.text(Key::Source))
+    );
+    out.write_all(html.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_covers_markup_and_quotes() {
+        assert_eq!(
+            escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
+        assert_eq!(escape("الداخلة"), "الداخلة");
+    }
+}

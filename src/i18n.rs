@@ -1,0 +1,479 @@
+//! The report's words in English, Arabic and French.
+//!
+//! Every piece of fixed text the report prints is a [`Key`]; [`Language::text`] gives it in one
+//! language. The Arabic follows the paper's own Modern Standard Arabic (اتفاقيات التوأمة,
+//! الأقاليم الجنوبية, الحكامة المؤسسية); the French follows the project's French labels (l'article,
+//! les villes du Sud, divergence).
+
+/// A language of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Language {
+    /// English
+    En,
+    /// Arabic (right to left)
+    Ar,
+    /// French
+    Fr,
+}
+
+impl Language {
+    /// Every language of the report, in the order the report offers them.
+    pub const ALL: [Language; 3] = [Language::En, Language::Ar, Language::Fr];
+
+    /// The language's BCP 47 code, as in an HTML `lang` attribute: "en", "ar" or "fr".
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Ar => "ar",
+            Language::Fr => "fr",
+        }
+    }
+
+    /// Whether the language is written right to left (Arabic).
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Language::Ar)
+    }
+
+    /// The writing direction, as in an HTML `dir` attribute: "rtl" or "ltr".
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() {
+            "rtl"
+        } else {
+            "ltr"
+        }
+    }
+
+    /// The word or phrase for `key` in this language.
+    pub fn text(self, key: Key) -> &'static str {
+        match self {
+            Language::En => english(key),
+            Language::Ar => arabic(key),
+            Language::Fr => french(key),
+        }
+    }
+}
+
+/// Every piece of fixed text in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// The report's title.
+    ReportTitle,
+    /// The sentence under the title: how the tables are computed and what the columns mean.
+    ReportIntro,
+    /// The heading of the table of contents.
+    Contents,
+    /// The label of a research question.
+    Question,
+    /// The label of what the paper says.
+    ThePaper,
+    /// The label of the computed answer.
+    Answer,
+    /// The label of a chart.
+    Chart,
+    /// The label of the SPARQL text behind an answer.
+    ShowQuery,
+    /// The heading of the indicators section.
+    Indicators,
+    /// The label of an indicator's formula.
+    Formula,
+    /// The heading of the disagreements section.
+    Disagreements,
+    /// The sentence under the disagreements heading.
+    DisagreementsIntro,
+    /// The heading of the map.
+    Map,
+    /// The caption of the map.
+    MapCaption,
+    /// The title of the chart of agreements per world region.
+    AgreementsPerRegion,
+    /// The title of the chart of agreements per partner country.
+    AgreementsPerCountry,
+    /// The title of the chart of agreements per theme axis (top concept of the themes).
+    AgreementsPerTopConcept,
+    /// The title of the timeline: agreements per year, by southern city.
+    TimelineByYear,
+    /// The title of the matrix of themes per southern city.
+    CityThemeMatrix,
+    /// The word for agreements, as a count or an axis label.
+    Agreements,
+    /// The word for a year.
+    Year,
+    /// The word for a city.
+    City,
+    /// The word for a world region.
+    Region,
+    /// The word for a country.
+    Country,
+    /// The word for a theme.
+    Theme,
+    /// The word for a value.
+    Value,
+    /// The label of the figure over all southern cities together.
+    Overall,
+    /// Indicator: the number of partner countries.
+    PartnerCountries,
+    /// Indicator: the number of partner world regions.
+    PartnerRegions,
+    /// Indicator: the Shannon entropy of the partner regions.
+    EntropyRegions,
+    /// Indicator: the evenness of the partner regions.
+    EvennessRegions,
+    /// Indicator: the Shannon entropy of the theme axes.
+    EntropyAxes,
+    /// Indicator: the evenness of the theme axes.
+    EvennessAxes,
+    /// Indicator: the Herfindahl–Hirschman index of the partner regions.
+    HhiRegions,
+    /// Indicator: the share of agreements with an economic theme.
+    ShareEconomic,
+    /// Indicator: the share of agreements with a cultural theme.
+    ShareCultural,
+    /// Indicator: the share of agreements with a scientific theme.
+    ShareScientific,
+    /// Indicator: the share of agreements with a social theme.
+    ShareSocial,
+    /// Indicator: the share of agreements with a political theme.
+    SharePolitical,
+    /// Indicator: the governance score read from Table 2.
+    GovernanceScore,
+    /// The label of the EU benchmark figures.
+    EuBenchmark,
+    /// The footer line: what generated the report.
+    GeneratedBy,
+    /// The word for a source.
+    Source,
+    /// What an answer without rows shows.
+    NoResults,
+    /// What an unknown value shows.
+    Unknown,
+}
+
+/// Every [`Key`], in declaration order.
+pub const ALL_KEYS: [Key; 45] = [
+    Key::ReportTitle,
+    Key::ReportIntro,
+    Key::Contents,
+    Key::Question,
+    Key::ThePaper,
+    Key::Answer,
+    Key::Chart,
+    Key::ShowQuery,
+    Key::Indicators,
+    Key::Formula,
+    Key::Disagreements,
+    Key::DisagreementsIntro,
+    Key::Map,
+    Key::MapCaption,
+    Key::AgreementsPerRegion,
+    Key::AgreementsPerCountry,
+    Key::AgreementsPerTopConcept,
+    Key::TimelineByYear,
+    Key::CityThemeMatrix,
+    Key::Agreements,
+    Key::Year,
+    Key::City,
+    Key::Region,
+    Key::Country,
+    Key::Theme,
+    Key::Value,
+    Key::Overall,
+    Key::PartnerCountries,
+    Key::PartnerRegions,
+    Key::EntropyRegions,
+    Key::EvennessRegions,
+    Key::EntropyAxes,
+    Key::EvennessAxes,
+    Key::HhiRegions,
+    Key::ShareEconomic,
+    Key::ShareCultural,
+    Key::ShareScientific,
+    Key::ShareSocial,
+    Key::SharePolitical,
+    Key::GovernanceScore,
+    Key::EuBenchmark,
+    Key::GeneratedBy,
+    Key::Source,
+    Key::NoResults,
+    Key::Unknown,
+];
+
+/// The English text of `key`.
+fn english(key: Key) -> &'static str {
+    match key {
+        Key::ReportTitle => {
+            "City diplomacy of Morocco's southern provinces: the paper's questions, answered from \
+             the knowledge graph"
+        }
+        Key::ReportIntro => {
+            "Every table is computed by SPARQL from the knowledge graph. The \"paper\" columns are \
+             the figures the paper publishes; the other columns are counted from the graph's \
+             records. Disagreements between the paper's text, its tables and its sources are \
+             listed where they change a figure."
+        }
+        Key::Contents => "Contents",
+        Key::Question => "Question",
+        Key::ThePaper => "The paper",
+        Key::Answer => "Answer",
+        Key::Chart => "Chart",
+        Key::ShowQuery => "SPARQL query",
+        Key::Indicators => "Indicators",
+        Key::Formula => "Formula",
+        Key::Disagreements => "Disagreements",
+        Key::DisagreementsIntro => {
+            "Every recorded disagreement between the paper's text, its tables and its sources, \
+             and the figures each one changes."
+        }
+        Key::Map => "Map",
+        Key::MapCaption => "The southern cities and their partner cities; arcs are great circles.",
+        Key::AgreementsPerRegion => "Agreements per world region",
+        Key::AgreementsPerCountry => "Agreements per partner country",
+        Key::AgreementsPerTopConcept => "Agreements per theme axis",
+        Key::TimelineByYear => "Agreements per year, by southern city",
+        Key::CityThemeMatrix => "Themes per southern city",
+        Key::Agreements => "agreements",
+        Key::Year => "Year",
+        Key::City => "City",
+        Key::Region => "Region",
+        Key::Country => "Country",
+        Key::Theme => "Theme",
+        Key::Value => "Value",
+        Key::Overall => "Overall",
+        Key::PartnerCountries => "partner countries",
+        Key::PartnerRegions => "partner regions",
+        Key::EntropyRegions => "Shannon entropy of partner regions",
+        Key::EvennessRegions => "evenness of partner regions",
+        Key::EntropyAxes => "Shannon entropy of theme axes",
+        Key::EvennessAxes => "evenness of theme axes",
+        Key::HhiRegions => "Herfindahl–Hirschman index of partner regions",
+        Key::ShareEconomic => "share of agreements with an economic theme",
+        Key::ShareCultural => "share of agreements with a cultural theme",
+        Key::ShareScientific => "share of agreements with a scientific theme",
+        Key::ShareSocial => "share of agreements with a social theme",
+        Key::SharePolitical => "share of agreements with a political theme",
+        Key::GovernanceScore => "governance score (Table 2)",
+        Key::EuBenchmark => "EU benchmark",
+        Key::GeneratedBy => "Generated by twinning from the bundled knowledge graph",
+        Key::Source => "Source",
+        Key::NoResults => "no results",
+        Key::Unknown => "unknown",
+    }
+}
+
+/// The Arabic text of `key`.
+fn arabic(key: Key) -> &'static str {
+    match key {
+        Key::ReportTitle => {
+            "دبلوماسية المدن بالأقاليم الجنوبية المغربية: أسئلة البحث كما يجيب عنها الرسم البياني \
+             المعرفي"
+        }
+        Key::ReportIntro => {
+            "كل جدول في هذا التقرير محسوب بلغة SPARQL انطلاقا من الرسم البياني المعرفي. تعرض \
+             أعمدة «paper» الأرقام التي ينشرها البحث، أما الأعمدة الأخرى فمحسوبة من سجلات الرسم \
+             البياني. وتُذكر الاختلافات بين نص البحث وجداوله ومصادره حيثما تغيّر رقما من الأرقام."
+        }
+        Key::Contents => "المحتويات",
+        Key::Question => "السؤال",
+        Key::ThePaper => "البحث",
+        Key::Answer => "الإجابة",
+        Key::Chart => "رسم بياني",
+        Key::ShowQuery => "استعلام SPARQL",
+        Key::Indicators => "المؤشرات",
+        Key::Formula => "الصيغة",
+        Key::Disagreements => "الاختلافات",
+        Key::DisagreementsIntro => {
+            "كل الاختلافات المسجلة بين نص البحث وجداوله ومصادره، والأرقام التي يغيّرها كل اختلاف \
+             منها."
+        }
+        Key::Map => "الخريطة",
+        Key::MapCaption => {
+            "مدن الأقاليم الجنوبية والمدن الشريكة لها؛ والأقواس المرسومة أقواس دوائر عظمى."
+        }
+        Key::AgreementsPerRegion => "الاتفاقيات حسب مناطق العالم",
+        Key::AgreementsPerCountry => "الاتفاقيات حسب الدولة الشريكة",
+        Key::AgreementsPerTopConcept => "الاتفاقيات حسب محاور الشراكة",
+        Key::TimelineByYear => "الاتفاقيات سنة بسنة، حسب مدن الأقاليم الجنوبية",
+        Key::CityThemeMatrix => "المحاور الموضوعاتية حسب مدن الأقاليم الجنوبية",
+        Key::Agreements => "الاتفاقيات",
+        Key::Year => "السنة",
+        Key::City => "المدينة",
+        Key::Region => "المنطقة",
+        Key::Country => "الدولة",
+        Key::Theme => "المحور",
+        Key::Value => "القيمة",
+        Key::Overall => "الإجمالي",
+        Key::PartnerCountries => "الدول الشريكة",
+        Key::PartnerRegions => "المناطق الشريكة",
+        Key::EntropyRegions => "إنتروبيا شانون للمناطق الشريكة",
+        Key::EvennessRegions => "تكافؤ توزيع المناطق الشريكة",
+        Key::EntropyAxes => "إنتروبيا شانون لمحاور الشراكة",
+        Key::EvennessAxes => "تكافؤ توزيع محاور الشراكة",
+        Key::HhiRegions => "مؤشر هيرفندال-هيرشمان للمناطق الشريكة",
+        Key::ShareEconomic => "نسبة الاتفاقيات ذات المحور الاقتصادي",
+        Key::ShareCultural => "نسبة الاتفاقيات ذات المحور الثقافي",
+        Key::ShareScientific => "نسبة الاتفاقيات ذات المحور العلمي",
+        Key::ShareSocial => "نسبة الاتفاقيات ذات المحور الاجتماعي",
+        Key::SharePolitical => "نسبة الاتفاقيات ذات المحور السياسي",
+        Key::GovernanceScore => "درجة الحكامة المؤسسية (الجدول رقم 2)",
+        Key::EuBenchmark => "المعيار المرجعي للاتحاد الأوروبي",
+        Key::GeneratedBy => "أنشأه برنامج twinning من الرسم البياني المعرفي المدمج فيه",
+        Key::Source => "المصدر",
+        Key::NoResults => "لا توجد نتائج",
+        Key::Unknown => "غير معروف",
+    }
+}
+
+/// The French text of `key`.
+fn french(key: Key) -> &'static str {
+    match key {
+        Key::ReportTitle => {
+            "La diplomatie des villes des provinces du Sud du Maroc : les questions de l'article, \
+             avec les réponses tirées du graphe de connaissances"
+        }
+        Key::ReportIntro => {
+            "Chaque tableau est calculé en SPARQL à partir du graphe de connaissances. Les \
+             colonnes « paper » donnent les chiffres publiés par l'article ; les autres colonnes \
+             sont comptées à partir des enregistrements du graphe. Les divergences entre le texte \
+             de l'article, ses tableaux et ses sources sont indiquées là où elles modifient un \
+             chiffre."
+        }
+        Key::Contents => "Sommaire",
+        Key::Question => "Question",
+        Key::ThePaper => "L'article",
+        Key::Answer => "Réponse",
+        Key::Chart => "Graphique",
+        Key::ShowQuery => "Requête SPARQL",
+        Key::Indicators => "Indicateurs",
+        Key::Formula => "Formule",
+        Key::Disagreements => "Divergences",
+        Key::DisagreementsIntro => {
+            "Toutes les divergences relevées entre le texte de l'article, ses tableaux et ses \
+             sources, et les chiffres que chacune modifie."
+        }
+        Key::Map => "Carte",
+        Key::MapCaption => {
+            "Les villes du Sud et leurs villes partenaires ; les arcs suivent des grands cercles."
+        }
+        Key::AgreementsPerRegion => "Accords par région du monde",
+        Key::AgreementsPerCountry => "Accords par pays partenaire",
+        Key::AgreementsPerTopConcept => "Accords par axe thématique",
+        Key::TimelineByYear => "Accords par année, par ville du Sud",
+        Key::CityThemeMatrix => "Thèmes par ville du Sud",
+        Key::Agreements => "accords",
+        Key::Year => "Année",
+        Key::City => "Ville",
+        Key::Region => "Région",
+        Key::Country => "Pays",
+        Key::Theme => "Thème",
+        Key::Value => "Valeur",
+        Key::Overall => "Ensemble",
+        Key::PartnerCountries => "pays partenaires",
+        Key::PartnerRegions => "régions partenaires",
+        Key::EntropyRegions => "entropie de Shannon des régions partenaires",
+        Key::EvennessRegions => "équitabilité des régions partenaires",
+        Key::EntropyAxes => "entropie de Shannon des axes thématiques",
+        Key::EvennessAxes => "équitabilité des axes thématiques",
+        Key::HhiRegions => "indice de Herfindahl-Hirschman des régions partenaires",
+        Key::ShareEconomic => "part des accords à thème économique",
+        Key::ShareCultural => "part des accords à thème culturel",
+        Key::ShareScientific => "part des accords à thème scientifique",
+        Key::ShareSocial => "part des accords à thème social",
+        Key::SharePolitical => "part des accords à thème politique",
+        Key::GovernanceScore => "score de gouvernance (tableau 2)",
+        Key::EuBenchmark => "référence de l'UE",
+        Key::GeneratedBy => "Généré par twinning à partir du graphe de connaissances intégré",
+        Key::Source => "Source",
+        Key::NoResults => "aucun résultat",
+        Key::Unknown => "inconnu",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `c` is an Arabic letter (the Arabic block, without its digits and punctuation).
+    fn is_arabic_letter(c: char) -> bool {
+        matches!(c, '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}')
+    }
+
+    #[test]
+    fn all_keys_lists_every_key_once_in_order() {
+        for (index, key) in ALL_KEYS.iter().enumerate() {
+            assert_eq!(*key as usize, index, "{key:?} is out of place in ALL_KEYS");
+        }
+        // Unknown is the last variant: a key added after it must be added here too.
+        assert_eq!(Key::Unknown as usize + 1, ALL_KEYS.len());
+    }
+
+    #[test]
+    fn every_key_has_a_text_in_every_language() {
+        for language in Language::ALL {
+            for key in ALL_KEYS {
+                let text = language.text(key);
+                assert!(
+                    !text.trim().is_empty(),
+                    "{key:?} is empty in {}",
+                    language.code()
+                );
+                assert_eq!(
+                    text,
+                    text.trim(),
+                    "{key:?} has stray spaces in {}",
+                    language.code()
+                );
+                assert!(
+                    !text.contains("  "),
+                    "{key:?} has a double space in {}",
+                    language.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_texts_are_in_arabic() {
+        for key in ALL_KEYS {
+            let text = Language::Ar.text(key);
+            assert!(
+                text.chars().any(is_arabic_letter),
+                "{key:?} has no Arabic letter: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_and_french_texts_are_not_arabic() {
+        for language in [Language::En, Language::Fr] {
+            for key in ALL_KEYS {
+                let text = language.text(key);
+                assert!(
+                    !text.chars().any(is_arabic_letter),
+                    "{key:?} in {}: {text}",
+                    language.code()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn codes_and_directions() {
+        let codes: Vec<&str> = Language::ALL
+            .iter()
+            .map(|language| language.code())
+            .collect();
+        assert_eq!(codes, ["en", "ar", "fr"]);
+        assert!(Language::Ar.is_rtl());
+        assert!(!Language::En.is_rtl() && !Language::Fr.is_rtl());
+        assert_eq!(Language::Ar.dir(), "rtl");
+        assert_eq!(Language::Fr.dir(), "ltr");
+    }
+
+    #[test]
+    fn language_names_on_the_command_line() {
+        use clap::ValueEnum;
+        for language in Language::ALL {
+            let value = language.to_possible_value().expect("no language is hidden");
+            assert_eq!(value.get_name(), language.code());
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The HTML report: self-contained, every section and chart present, in three languages, and
+//! rendered by a real browser (headless Chromium) without errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::{bare, repository};
+
+fn report(language: &str, path: &Path) -> String {
+    let output = bare()
+        .args([
+            "--memory", "report", "--format", "html", "--lang", language, "-o",
+        ])
+        .arg(path)
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::read_to_string(path).expect("report written")
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            let output = Command::new("which").arg(name).output().ok()?;
+            output
+                .status
+                .success()
+                .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+        })
+}
+
+#[test]
+fn the_html_report_is_self_contained_with_every_section_and_chart() {
+    let directory = tempfile::tempdir().expect("tempdir");
+    let html = report("en", &directory.path().join("report.html"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        !html.contains("http://cdn")
+            && !html.contains("<script src")
+            && !html.contains("<link rel=\"stylesheet\"")
+    );
+    assert!(!html.contains("@import") && !html.contains("fonts.googleapis"));
+    let questions = std::fs::read_dir(repository().join("queries"))
+        .expect("queries")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "rq"))
+        })
+        .count();
+    assert_eq!(html.matches("class=\"question\"").count(), questions);
+    // Regions, countries, axes, timeline, matrix, map.
+    assert!(
+        html.matches("<svg").count() >= 6,
+        "{}",
+        html.matches("<svg").count()
+    );
+    for section in [
+        "id=\"indicators\"",
+        "id=\"map\"",
+        "id=\"disagreements\"",
+        "<details>",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    // Figures from the graph: the paper's Western Europe 10, and an indicator with its formula.
+    assert!(html.contains("Western Europe"));
+    assert!(html.contains("HHI = Σ sᵢ²"));
+}
+
+#[test]
+fn the_arabic_and_french_reports_are_translated() {
+    let directory = tempfile::tempdir().expect("tempdir");
+    let arabic = report("ar", &directory.path().join("ar.html"));
+    assert!(arabic.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(arabic.contains("الداخلة"), "labels in Arabic");
+    assert!(arabic.contains("أوروبا الغربية"), "chart labels in Arabic");
+    let french = report("fr", &directory.path().join("fr.html"));
+    assert!(french.contains("<html lang=\"fr\" dir=\"ltr\">"));
+    assert!(french.contains("Europe de l"), "region labels in French");
+}
+
+#[test]
+fn chromium_renders_the_reports_without_errors_and_saves_screenshots() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
+            "TWINNING_REQUIRE_BROWSER is set but no Chromium is installed"
+        );
+        eprintln!("skipped: no Chromium (install Debian's chromium; .ci/run does)");
+        return;
+    };
+    let target = repository().join("target");
+    std::fs::create_dir_all(&target).expect("target/");
+    let directory = tempfile::tempdir().expect("tempdir");
+    for language in ["en", "ar"] {
+        let path = directory.path().join(format!("report-{language}.html"));
+        report(language, &path);
+        let profile = directory.path().join(format!("profile-{language}"));
+        let common = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ];
+        let url = format!("file://{}", path.display());
+        let dom = Command::new(&browser)
+            .args(common)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(["--dump-dom", &url])
+            .output()
+            .expect("run Chromium");
+        assert!(
+            dom.status.success(),
+            "{}",
+            String::from_utf8_lossy(&dom.stderr)
+        );
+        let rendered = String::from_utf8_lossy(&dom.stdout);
+        let log = String::from_utf8_lossy(&dom.stderr);
+        assert!(
+            rendered.contains("id=\"map\"") && rendered.contains("<svg"),
+            "the browser built the page"
+        );
+        assert!(
+            !log.contains("Uncaught") && !log.contains(":CONSOLE("),
+            "console errors:\n{log}"
+        );
+        if language == "ar" {
+            assert!(rendered.contains("dir=\"rtl\""));
+        }
+        let screenshot = target.join(format!("report-{language}.png"));
+        let shot = Command::new(&browser)
+            .args(common)
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(["--window-size=1200,2400", "--hide-scrollbars"])
+            .arg(format!("--screenshot={}", screenshot.display()))
+            .arg(&url)
+            .output()
+            .expect("run Chromium");
+        assert!(
+            shot.status.success(),
+            "{}",
+            String::from_utf8_lossy(&shot.stderr)
+        );
+        assert!(
+            std::fs::metadata(&screenshot).is_ok_and(|m| m.len() > 10_000),
+            "screenshot saved"
+        );
+    }
+}
