@@ -212,48 +212,32 @@ SELECT ?home ?homeLabel ?homeWkt ?partner ?partnerLabel ?partnerWkt ?lang WHERE 
 }"#;
 
 fn map_svg(store: &Store, language: Language) -> Result<String> {
-    let mut prepared = crate::sparql::prepare("map", MAP_QUERY)?;
-    prepared = prepared.substitute_variable(
-        oxigraph::model::Variable::new_unchecked("lang"),
-        oxigraph::model::Literal::from(language.code()),
-    );
-    let table = match prepared.on_store(store).execute() {
-        Ok(oxigraph::sparql::QueryResults::Solutions(solutions)) => {
-            Table::from_solutions(solutions, "map")?
-        }
-        Ok(_) => Table {
-            columns: Vec::new(),
-            rows: Vec::new(),
-        },
-        Err(cause) => {
-            return Err(crate::Error::Evaluation {
-                origin: "map".to_owned(),
-                cause,
-            })
-        }
+    let solutions = crate::sparql::select_in(store, "map", MAP_QUERY, Some(language.code()))?;
+    let text = |solution: &oxigraph::sparql::QuerySolution, name: &str| match solution.get(name) {
+        Some(oxigraph::model::Term::Literal(literal)) => literal.value().to_owned(),
+        Some(oxigraph::model::Term::NamedNode(node)) => node.as_str().to_owned(),
+        _ => String::new(),
     };
     let mut points: BTreeMap<String, MapPoint> = BTreeMap::new();
     let mut arcs = BTreeSet::new();
-    for row in 0..table.rows.len() {
-        let field = |name| table.get(row, name).unwrap_or_default();
+    for solution in &solutions {
+        let field = |name| text(solution, name);
         let (Some(home), Some(partner)) = (
-            crate::wikidata::parse_point(field("homeWkt")),
-            crate::wikidata::parse_point(field("partnerWkt")),
+            crate::wikidata::parse_point(&field("homeWkt")),
+            crate::wikidata::parse_point(&field("partnerWkt")),
         ) else {
             continue;
         };
-        points.entry(field("home").to_owned()).or_insert(MapPoint {
-            label: field("homeLabel").to_owned(),
+        points.entry(field("home")).or_insert(MapPoint {
+            label: field("homeLabel"),
             at: home,
             home: true,
         });
-        points
-            .entry(field("partner").to_owned())
-            .or_insert(MapPoint {
-                label: field("partnerLabel").to_owned(),
-                at: partner,
-                home: false,
-            });
+        points.entry(field("partner")).or_insert(MapPoint {
+            label: field("partnerLabel"),
+            at: partner,
+            home: false,
+        });
         arcs.insert((
             home.0.to_bits(),
             home.1.to_bits(),

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxigraph::model::{Literal, Term, Variable};
+use oxigraph::model::Term;
 use oxigraph::store::Store;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Shannon entropy `H = −Σ pᵢ ln pᵢ` of a distribution given as counts (zeros ignored).
 pub fn entropy(counts: &[f64]) -> f64 {
@@ -128,29 +128,8 @@ fn run(
     text: &str,
     language: &str,
 ) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
-    let mut prepared = crate::sparql::prepare(origin, text)?;
-    if text.contains("?lang WHERE") {
-        prepared =
-            prepared.substitute_variable(Variable::new_unchecked("lang"), Literal::from(language));
-    }
-    let results = prepared
-        .on_store(store)
-        .execute()
-        .map_err(|cause| Error::Evaluation {
-            origin: origin.to_owned(),
-            cause,
-        })?;
-    let oxigraph::sparql::QueryResults::Solutions(solutions) = results else {
-        return Ok(Vec::new());
-    };
-    solutions
-        .map(|s| {
-            s.map_err(|cause| Error::Evaluation {
-                origin: origin.to_owned(),
-                cause,
-            })
-        })
-        .collect()
+    let language = text.contains("?lang WHERE").then_some(language);
+    crate::sparql::select_in(store, origin, text, language)
 }
 
 fn text(solution: &oxigraph::sparql::QuerySolution, name: &str) -> Option<String> {

@@ -55,15 +55,29 @@ pub fn select(
     origin: &str,
     text: &str,
 ) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
+    select_in(store, origin, text, None)
+}
+
+/// [`select`] with the variable `?lang` (which the query must select) bound to `language`, for
+/// queries that filter labels with `lang(?label) = ?lang`.
+pub fn select_in(
+    store: &oxigraph::store::Store,
+    origin: &str,
+    text: &str,
+    language: Option<&str>,
+) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
     let evaluation = |cause| Error::Evaluation {
         origin: origin.to_owned(),
         cause,
     };
-    match prepare(origin, text)?
-        .on_store(store)
-        .execute()
-        .map_err(evaluation)?
-    {
+    let mut prepared = prepare(origin, text)?;
+    if let Some(language) = language {
+        prepared = prepared.substitute_variable(
+            oxigraph::sparql::Variable::new_unchecked("lang"),
+            oxigraph::model::Literal::from(language),
+        );
+    }
+    match prepared.on_store(store).execute().map_err(evaluation)? {
         oxigraph::sparql::QueryResults::Solutions(solutions) => solutions
             .map(|solution| solution.map_err(evaluation))
             .collect(),
