@@ -67,6 +67,11 @@ pub enum Command {
     Link(LinkArgs),
     /// Compare this graph's twinnings (P190 pairs, start dates) with Wikidata's.
     WikidataDiff(WikidataDiffArgs),
+    /// Serve the store: a SPARQL endpoint, linked-data pages and a query page.
+    ///
+    /// Read-only unless started with --allow-update --token-file FILE; then SPARQL Update and
+    /// Graph Store writes (to /store) need that bearer token.
+    Serve(ServeArgs),
     /// Check the bundled data (no FILES), or RDF files with it, against the SHACL shapes.
     ///
     /// Exit code 0 when nothing is a violation (warnings are printed), 1 on violations.
@@ -206,6 +211,26 @@ pub enum DiffFormat {
     Csv,
     /// A JSON array of objects.
     Json,
+}
+
+/// `twinning serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:7878")]
+    pub bind: std::net::SocketAddr,
+    /// Seconds a query may run before it is stopped (answered with 503).
+    #[arg(long, default_value_t = 10)]
+    pub timeout: u64,
+    /// Most rows or triples a query may return (more is answered with 413).
+    #[arg(long, default_value_t = 100_000)]
+    pub max_results: usize,
+    /// Accept SPARQL Update and Graph Store writes (requires --token-file).
+    #[arg(long, requires = "token_file")]
+    pub allow_update: bool,
+    /// File holding the bearer token that updates must present.
+    #[arg(long, requires = "allow_update", value_hint = clap::ValueHint::FilePath)]
+    pub token_file: Option<PathBuf>,
 }
 
 /// `twinning validate`

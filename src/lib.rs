@@ -20,6 +20,7 @@ pub mod load;
 pub mod matching;
 pub mod output;
 pub mod report;
+pub mod server;
 pub mod sparql;
 pub mod spreadsheet;
 pub mod store;

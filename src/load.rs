@@ -168,6 +168,14 @@ pub fn change(
     Ok(())
 }
 
+/// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
+pub fn rederive(store: &Store) -> Result<()> {
+    let mut transaction = store.start_transaction()?;
+    derive(&mut transaction)?;
+    transaction.commit()?;
+    Ok(())
+}
+
 /// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
 /// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
 /// properties, so the graph can be queried the way Wikidata's query service is.

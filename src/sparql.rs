@@ -25,15 +25,35 @@ pub fn prepare_for_store(
     prepare_with(origin, text, service)
 }
 
+/// [`prepare`] for a public endpoint: no SERVICE call may leave the machine, and the query can
+/// be cancelled.
+pub fn prepare_for_endpoint(
+    text: &str,
+    cancellation: oxigraph::sparql::CancellationToken,
+) -> Result<PreparedSparqlQuery> {
+    let evaluator = SparqlEvaluator::new()
+        .without_default_http_service_handler()
+        .with_cancellation_token(cancellation);
+    parse_with(evaluator, "query", text)
+}
+
 fn prepare_with(
     origin: &str,
     text: &str,
     service: crate::wikidata::WikidataService,
 ) -> Result<PreparedSparqlQuery> {
-    let mut evaluator = SparqlEvaluator::new().with_service_handler(
+    let evaluator = SparqlEvaluator::new().with_service_handler(
         oxigraph::model::NamedNode::new_unchecked(crate::wikidata::DEFAULT_ENDPOINT),
         service,
     );
+    parse_with(evaluator, origin, text)
+}
+
+fn parse_with(
+    mut evaluator: SparqlEvaluator,
+    origin: &str,
+    text: &str,
+) -> Result<PreparedSparqlQuery> {
     for (prefix, namespace) in PREFIXES {
         evaluator = evaluator
             .with_prefix(*prefix, *namespace)

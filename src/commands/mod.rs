@@ -6,6 +6,7 @@ mod link;
 mod load;
 mod query;
 mod report;
+mod serve;
 mod validate;
 mod wikidata_diff;
 
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Import(args) => success(import::run(&location, &args)),
         Command::Link(args) => link::run(&location, &args),
         Command::WikidataDiff(args) => success(wikidata_diff::run(&location, &args)),
+        Command::Serve(args) => success(serve::run(&location, &args)),
         Command::Validate(args) => validate::run(&args),
     }
 }

@@ -9,4 +9,5 @@ mod load;
 mod paper;
 mod query;
 mod report;
+mod serve;
 mod wikidata;

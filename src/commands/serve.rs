@@ -1,0 +1,36 @@
+//! `twinning serve`
+
+use std::time::Duration;
+
+use crate::cli::ServeArgs;
+use crate::error::{Error, Result};
+use crate::server::{self, Config};
+use crate::store::{Location, Session};
+
+pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
+    let token = match &args.token_file {
+        Some(path) => {
+            let token = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            let token = token.trim().to_owned();
+            if token.len() < 16 {
+                return Err(Error::Format(format!(
+                    "--token-file {}: the token must be at least 16 characters",
+                    path.display()
+                )));
+            }
+            Some(token)
+        }
+        None => None,
+    };
+    // The server is the one process that holds the store: loads go through it (PUT /store).
+    let session = Session::open_for_update(location)?;
+    server::serve(
+        session.store.clone(),
+        Config {
+            bind: args.bind,
+            timeout: Duration::from_secs(args.timeout),
+            max_results: args.max_results,
+            token,
+        },
+    )
+}

@@ -1,0 +1,500 @@
+//! `twinning serve`: the SPARQL protocol through curl (an independent client), content
+//! negotiation, read-only refusal and token-protected updates, limits, linked-data pages, the
+//! dataset description, atomic loads under concurrent readers, and the query page in Chromium.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::Sandbox;
+
+struct Server {
+    child: Child,
+    base: String,
+    _sandbox: Sandbox,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Server {
+    let sandbox = Sandbox::new();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("free port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let bind = format!("127.0.0.1:{port}");
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("twinning"));
+    command
+        .env_remove("TWINNING_STORE")
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["serve", "--bind", &bind])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = command.spawn().expect("start the server");
+    let server = Server {
+        child,
+        base: format!("http://{bind}"),
+        _sandbox: sandbox,
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(&bind).is_ok() {
+            return server;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the server did not start");
+}
+
+/// Runs curl; returns the status code, the response headers (lower case) and the body.
+fn curl(args: &[&str]) -> (u16, String, String) {
+    let output = Command::new("curl")
+        .args(["-s", "-S", "-D", "-", "--max-time", "30"])
+        .args(args)
+        .output()
+        .expect("curl is installed");
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    // A large upload gets an interim "100 Continue" first.
+    while text.starts_with("HTTP/1.1 100") {
+        text = text
+            .split_once("\r\n\r\n")
+            .map(|(_, rest)| rest.to_owned())
+            .unwrap_or_default();
+    }
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_ascii_lowercase(), body.to_owned())
+}
+
+const COUNT: &str = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+
+#[test]
+fn the_protocol_answers_get_post_and_form_queries_in_every_format() {
+    let server = start(&[]);
+    let url = format!("{}/sparql", server.base);
+    for (accept, media, marker) in [
+        (
+            "application/sparql-results+json",
+            "application/sparql-results+json",
+            "\"bindings\"",
+        ),
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            "<sparql",
+        ),
+        ("text/csv", "text/csv", "n\r\n"),
+        (
+            "text/tab-separated-values",
+            "text/tab-separated-values",
+            "?n\n",
+        ),
+    ] {
+        let (status, head, body) = curl(&[
+            "-G",
+            &url,
+            "--data-urlencode",
+            &format!("query={COUNT}"),
+            "-H",
+            &format!("Accept: {accept}"),
+        ]);
+        assert_eq!(status, 200, "{accept}: {body}");
+        assert!(
+            head.contains(&format!("content-type: {media}")),
+            "{accept}: {head}"
+        );
+        assert!(body.contains(marker), "{accept}: {body}");
+        assert!(head.contains("access-control-allow-origin: *"), "CORS");
+    }
+    let (status, _, body) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/sparql-query",
+        "-H",
+        "Accept: text/csv",
+        "--data-binary",
+        COUNT,
+    ]);
+    assert_eq!(status, 200, "{body}");
+    let (status, _, body) = curl(&[
+        &url,
+        "--data-urlencode",
+        &format!("query={COUNT}"),
+        "-H",
+        "Accept: text/csv",
+    ]);
+    assert_eq!(status, 200, "form POST: {body}");
+    let construct = "CONSTRUCT { ?c wdt:P17 ?k } WHERE { ?c wdt:P17 ?k }";
+    for (accept, marker) in [
+        ("text/turtle", "wdt:P17"),
+        (
+            "application/n-triples",
+            "<http://www.wikidata.org/prop/direct/P17>",
+        ),
+        ("application/ld+json", "\"@id\""),
+        ("application/rdf+xml", "rdf:RDF"),
+    ] {
+        let (status, head, body) = curl(&[
+            "-G",
+            &url,
+            "--data-urlencode",
+            &format!("query={construct}"),
+            "-H",
+            &format!("Accept: {accept}"),
+        ]);
+        assert_eq!(status, 200, "{accept}");
+        assert!(head.contains(&format!("content-type: {accept}")), "{head}");
+        assert!(body.contains(marker), "{accept}: {body}");
+    }
+    let (status, _, _) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        &format!("query={COUNT}"),
+        "-H",
+        "Accept: image/png",
+    ]);
+    assert_eq!(status, 406);
+}
+
+#[test]
+fn datasets_and_errors_follow_the_protocol() {
+    let server = start(&[]);
+    let url = format!("{}/sparql", server.base);
+    let (_, _, union) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        &format!("query={COUNT}"),
+        "-H",
+        "Accept: text/csv",
+    ]);
+    let (_, _, one) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        &format!("query={COUNT}"),
+        "--data-urlencode",
+        "default-graph-uri=https://w3id.org/twinning/graph/data/agreements",
+        "-H",
+        "Accept: text/csv",
+    ]);
+    let number = |csv: &str| {
+        csv.lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse::<usize>().ok())
+            .expect("a count")
+    };
+    assert!(
+        number(&one) > 100 && number(&one) < number(&union),
+        "{one} vs {union}"
+    );
+    let (status, _, body) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        "query=SELECT ?x WHERE {\n ?x ?y",
+    ]);
+    assert_eq!(status, 400);
+    assert!(body.contains("2:"), "the error gives its position: {body}");
+    let (status, head, body) = curl(&[&url, "-H", "Accept: text/turtle"]);
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("text/turtle") && body.contains("sd:Service"),
+        "service description: {body}"
+    );
+    let (status, _, _) = curl(&["-X", "OPTIONS", &url]);
+    assert_eq!(status, 204);
+}
+
+#[test]
+fn updates_are_refused_unless_started_with_a_token_and_then_need_it() {
+    let server = start(&[]);
+    let update = "INSERT DATA { <http://example.org/a> <http://example.org/b> \"c\" }";
+    let url = format!("{}/sparql", server.base);
+    let (status, _, body) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/sparql-update",
+        "--data-binary",
+        update,
+    ]);
+    assert_eq!(status, 403, "{body}");
+    drop(server);
+
+    let directory = tempfile::tempdir().expect("tempdir");
+    let token_file = directory.path().join("token");
+    std::fs::write(&token_file, "a-long-secret-token-for-tests\n").expect("token");
+    let server = start(&[
+        "--allow-update",
+        "--token-file",
+        token_file.to_str().expect("UTF-8"),
+    ]);
+    let url = format!("{}/sparql", server.base);
+    let (status, head, _) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/sparql-update",
+        "--data-binary",
+        update,
+    ]);
+    assert_eq!(status, 401);
+    assert!(head.contains("www-authenticate: bearer"));
+    let (status, _, _) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/sparql-update",
+        "-H",
+        "Authorization: Bearer wrong-token-xxxxxxxx",
+        "--data-binary",
+        update,
+    ]);
+    assert_eq!(status, 401);
+    let (status, _, body) = curl(&[
+        "-X",
+        "POST",
+        &url,
+        "-H",
+        "Content-Type: application/sparql-update",
+        "-H",
+        "Authorization: Bearer a-long-secret-token-for-tests",
+        "--data-binary",
+        update,
+    ]);
+    assert_eq!(status, 204, "{body}");
+    let (_, _, body) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        "query=ASK { <http://example.org/a> ?p ?o }",
+        "-H",
+        "Accept: text/csv",
+    ]);
+    assert!(body.contains("true"), "{body}");
+}
+
+#[test]
+fn a_slow_query_times_out_and_a_large_one_is_refused() {
+    let server = start(&["--timeout", "1", "--max-results", "50"]);
+    let url = format!("{}/sparql", server.base);
+    let started = Instant::now();
+    let (status, _, body) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        "query=SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    ]);
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("longer than 1 s"), "{body}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    let (status, _, body) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        "query=SELECT * WHERE { ?s ?p ?o }",
+    ]);
+    assert_eq!(status, 413, "{body}");
+}
+
+#[test]
+fn entities_dereference_by_content_negotiation_and_suffix() {
+    let server = start(&[]);
+    let page = format!("{}/id/city/dakhla", server.base);
+    let (status, head, body) = curl(&[&page, "-H", "Accept: text/html"]);
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("text/html") && body.contains("<h1>Dakhla</h1>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("href=\"/id/"),
+        "links to related entities stay on the server"
+    );
+    let (_, _, arabic) = curl(&[
+        &page,
+        "-H",
+        "Accept: text/html",
+        "-H",
+        "Accept-Language: ar",
+    ]);
+    assert!(arabic.contains("<h1>الداخلة</h1>") && arabic.contains("dir=\"rtl\""));
+    for (suffix, marker) in [
+        (".ttl", "city:dakhla"),
+        (".nt", "<https://w3id.org/twinning/id/city/dakhla>"),
+        (".jsonld", "\"@id\""),
+    ] {
+        let (status, _, body) = curl(&[&format!("{page}{suffix}")]);
+        assert_eq!(status, 200, "{suffix}");
+        assert!(body.contains(marker), "{suffix}: {body}");
+    }
+    let (status, _, _) = curl(&[&format!("{}/id/city/atlantis", server.base)]);
+    assert_eq!(status, 404);
+    let (status, _, body) = curl(&[&format!("{}/.well-known/void", server.base)]);
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("void:triples")
+            && body.contains("void:sparqlEndpoint")
+            && body.contains("creativecommons.org/licenses/by/4.0")
+    );
+}
+
+#[test]
+fn readers_never_see_a_half_loaded_graph() {
+    let directory = tempfile::tempdir().expect("tempdir");
+    let token_file = directory.path().join("token");
+    std::fs::write(&token_file, "another-long-token-for-tests").expect("token");
+    let server = start(&[
+        "--allow-update",
+        "--token-file",
+        token_file.to_str().expect("UTF-8"),
+    ]);
+    let mut data = String::new();
+    for i in 0..40_000 {
+        data.push_str(&format!(
+            "<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n"
+        ));
+    }
+    let file = directory.path().join("big.nt");
+    std::fs::write(&file, data).expect("data");
+    let query = "query=SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://example.org/g> { ?s ?p ?o } }";
+    let url = format!("{}/sparql", server.base);
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                for _ in 0..15 {
+                    let (status, _, body) = curl(&[
+                        "-G",
+                        &url,
+                        "--data-urlencode",
+                        query,
+                        "-H",
+                        "Accept: text/csv",
+                    ]);
+                    assert_eq!(status, 200, "{body}");
+                    seen.push(body.lines().nth(1).unwrap_or_default().trim().to_owned());
+                }
+                seen
+            })
+        })
+        .collect();
+    let (status, _, body) = curl(&[
+        "-X",
+        "PUT",
+        &format!("{}/store?graph=http://example.org/g", server.base),
+        "-H",
+        "Content-Type: application/n-triples",
+        "-H",
+        "Authorization: Bearer another-long-token-for-tests",
+        "--data-binary",
+        &format!("@{}", file.display()),
+    ]);
+    assert_eq!(status, 204, "{body}");
+    for reader in readers {
+        for count in reader.join().expect("reader") {
+            assert!(
+                count == "0" || count == "40000",
+                "a reader saw {count} triples"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_query_page_runs_a_bundled_query_in_chromium() {
+    let Some(browser) = ["chromium", "chromium-browser"].iter().find(|b| {
+        Command::new("which")
+            .arg(b)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }) else {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
+            "no Chromium"
+        );
+        eprintln!("skipped: no Chromium");
+        return;
+    };
+    let server = start(&[]);
+    let profile = tempfile::tempdir().expect("profile");
+    let output = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=8000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("{}/?example=1", server.base))
+        .output()
+        .expect("run Chromium");
+    let dom = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        dom.contains("id=\"result-table\""),
+        "the page ran the first research question:\n{dom}"
+    );
+    assert!(dom.contains("Dakhla"), "and shows its rows");
+    let (status, _, page) = curl(&[
+        &format!("{}/id/city/dakhla", server.base),
+        "-H",
+        "Accept: text/html",
+    ]);
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains("http://cdn") && !page.contains("<script src"),
+        "no CDN"
+    );
+}
+
+#[test]
+fn an_independent_python_client_reads_the_endpoint() {
+    let Some(python) = std::env::var_os("TWINNING_PYTHON") else {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_CLIENTS").is_none(),
+            "TWINNING_REQUIRE_CLIENTS is set but TWINNING_PYTHON (a Python with SPARQLWrapper and rdflib) is not"
+        );
+        eprintln!(
+            "skipped: set TWINNING_PYTHON to a Python with SPARQLWrapper and rdflib (.ci/run does)"
+        );
+        return;
+    };
+    let server = start(&[]);
+    let output = Command::new(python)
+        .arg(crate::common::repository().join("tests/clients/sparqlwrapper_client.py"))
+        .arg(format!("{}/sparql", server.base))
+        .output()
+        .expect("run Python");
+    assert!(
+        output.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("select: 4 home cities"));
+}
