@@ -72,6 +72,8 @@ pub enum Command {
     /// Read-only unless started with --allow-update --token-file FILE; then SPARQL Update and
     /// Graph Store writes (to /store) need that bearer token.
     Serve(ServeArgs),
+    /// Generate a deterministic synthetic world graph with the shape of the real data (N-Triples).
+    Synth(SynthArgs),
     /// Check the bundled data (no FILES), or RDF files with it, against the SHACL shapes.
     ///
     /// Exit code 0 when nothing is a violation (warnings are printed), 1 on violations.
@@ -90,6 +92,10 @@ pub struct LoadArgs {
     /// Named graph to load a single file into (default: the file's file: URL).
     #[arg(long, requires = "files")]
     pub graph: Option<String>,
+    /// Use Oxigraph's bulk loader (automatic for files over 20 MB): streams with bounded memory
+    /// and shows progress; only into graphs that are still empty, so a failure loses nothing.
+    #[arg(long, requires = "files")]
+    pub bulk: bool,
 }
 
 /// `twinning query`
@@ -231,6 +237,23 @@ pub struct ServeArgs {
     /// File holding the bearer token that updates must present.
     #[arg(long, requires = "allow_update", value_hint = clap::ValueHint::FilePath)]
     pub token_file: Option<PathBuf>,
+}
+
+/// `twinning synth`
+#[derive(Debug, Args)]
+pub struct SynthArgs {
+    /// Number of agreements.
+    #[arg(long)]
+    pub agreements: usize,
+    /// Number of cities (default: agreements / 5, at least 8).
+    #[arg(long)]
+    pub cities: Option<usize>,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 2025)]
+    pub seed: u64,
+    /// Output file (.nt); standard output without it.
+    #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
+    pub output: Option<PathBuf>,
 }
 
 /// `twinning validate`

@@ -24,6 +24,7 @@ pub mod server;
 pub mod sparql;
 pub mod spreadsheet;
 pub mod store;
+pub mod synth;
 pub mod validate;
 pub mod vocab;
 pub mod wikidata;

@@ -168,6 +168,57 @@ pub fn change(
     Ok(())
 }
 
+/// Files larger than this go through the bulk loader.
+pub const BULK_THRESHOLD: u64 = 20 * 1024 * 1024;
+
+/// Streams a large file into an empty named graph with Oxigraph's bulk loader: bounded memory, a
+/// progress bar on a terminal, and nothing visible until the whole file has loaded (on a syntax
+/// error nothing is written). Then recomputes the derived graph. Returns the triples loaded.
+pub fn bulk_load(store: &Store, path: &Path, syntax: RdfSyntax, graph: NamedNode) -> Result<u64> {
+    if store
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .next()
+        .is_some()
+    {
+        return Err(Error::Format(format!(
+            "{}: the graph <{graph}> already holds data; the bulk loader only fills empty graphs \
+             (load without --bulk to replace it, or choose another --graph)",
+            path.display()
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let progress =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {human_pos} triples loaded, {per_sec}, {elapsed}",
+        )
+        .expect("valid template"),
+    );
+    let bar = progress.clone();
+    let origin = path.display().to_string();
+    let mut loader = store
+        .bulk_loader()
+        .on_progress(move |count| bar.set_position(count));
+    loader
+        .load_from_reader(
+            RdfParser::from_format(syntax.to_oxigraph()).with_default_graph(graph.clone()),
+            std::io::BufReader::new(file),
+        )
+        .map_err(|e| match e {
+            oxigraph::store::LoaderError::Parsing(oxigraph::io::RdfParseError::Syntax(e)) => {
+                syntax_error(&origin, &e)
+            }
+            other => Error::Invalid(format!("{origin}: {other}")),
+        })?;
+    loader.commit()?;
+    progress.finish_and_clear();
+    rederive(store)?;
+    Ok(store
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .count() as u64)
+}
+
 /// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
 pub fn rederive(store: &Store) -> Result<()> {
     let mut transaction = store.start_transaction()?;
@@ -216,7 +267,8 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
     Ok(derived)
 }
 
-fn file_graph_name(path: &Path) -> Result<NamedNode> {
+/// The named graph of a user's file: its `file:` URL.
+pub fn file_graph_name(path: &Path) -> Result<NamedNode> {
     let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
     let mut iri = String::from("file://");
     for segment in absolute

@@ -11,17 +11,35 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
             "--graph names one graph: give it a single file".to_owned(),
         ));
     }
-    // Parse everything before opening the store for writing: a bad file costs nothing.
+    // Large files stream through the bulk loader; the rest is parsed before the store is opened
+    // for writing, so a bad file costs nothing.
+    let large = |path: &std::path::Path| {
+        args.bulk || std::fs::metadata(path).is_ok_and(|m| m.len() > load::BULK_THRESHOLD)
+    };
+    let (bulk, small): (Vec<_>, Vec<_>) = args.files.iter().partition(|path| large(path));
     let documents = if args.files.is_empty() {
         load::bundled_documents()?
     } else {
-        args.files
+        small
             .iter()
             .map(|path| Document::from_file(path, args.format, args.graph.as_deref()))
             .collect::<Result<Vec<_>>>()?
     };
     let session = Session::open_for_writing(location)?;
-    let summary = load::load_documents(&session.store, &documents)?;
+    let mut summary = load::load_documents(&session.store, &documents)?;
+    for path in bulk {
+        let syntax = match args.format {
+            Some(syntax) => syntax,
+            None => crate::format::RdfSyntax::from_path(path, "--format")?,
+        };
+        let graph = match &args.graph {
+            Some(iri) => oxigraph::model::NamedNode::new(iri)
+                .map_err(|e| crate::error::Error::Format(format!("--graph {iri}: {e}")))?,
+            None => load::file_graph_name(path)?,
+        };
+        let count = load::bulk_load(&session.store, path, syntax, graph.clone())?;
+        summary.insert(graph.as_str().to_owned(), count as usize);
+    }
     if args.files.is_empty() {
         session.mark_bundle_loaded()?;
     }

@@ -7,6 +7,7 @@ mod load;
 mod query;
 mod report;
 mod serve;
+mod synth;
 mod validate;
 mod wikidata_diff;
 
@@ -40,6 +41,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Link(args) => link::run(&location, &args),
         Command::WikidataDiff(args) => success(wikidata_diff::run(&location, &args)),
         Command::Serve(args) => success(serve::run(&location, &args)),
+        Command::Synth(args) => success(synth::run(&args)),
         Command::Validate(args) => validate::run(&args),
     }
 }

@@ -9,5 +9,6 @@ mod load;
 mod paper;
 mod query;
 mod report;
+mod scale;
 mod serve;
 mod wikidata;
