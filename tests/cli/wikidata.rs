@@ -414,3 +414,31 @@ fn the_federated_query_enriches_partners_through_the_service() {
         "the SERVICE call is restricted to our items: {request}"
     );
 }
+
+#[test]
+fn the_diff_fetches_wikidata_statements_from_an_endpoint() {
+    let server = Replay::start(vec![json("p190.json")]);
+    let output = bare()
+        .args([
+            "--memory",
+            "wikidata-diff",
+            "--format",
+            "csv",
+            "--endpoint",
+            &server.url,
+        ])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = String::from_utf8_lossy(&output.stdout);
+    assert!(csv.contains("only in Wikidata,Q345204"), "{csv}");
+    let request = &server.requests()[0];
+    assert!(
+        request.contains("P190") && request.contains("Q345204"),
+        "asks for our items' P190: {request}"
+    );
+}
