@@ -83,10 +83,14 @@ fn paper(query: &QueryFile, language: Language) -> Option<String> {
     .or_else(|| header.paper.clone())
 }
 
-fn html_table(table: &Table, out: &mut String) {
+fn html_table(table: &Table, language: Language, out: &mut String) {
     out.push_str("<div class=\"table\"><table><thead><tr>");
     for column in &table.columns {
-        let _ = write!(out, "<th>{}</th>", escape(&column.replace('_', " ")));
+        let _ = write!(
+            out,
+            "<th>{}</th>",
+            escape(&crate::i18n::column(language, column))
+        );
     }
     out.push_str("</tr></thead><tbody>");
     for row in &table.rows {
@@ -451,7 +455,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         if answer.table.rows.is_empty() {
             let _ = write!(html, "<p>{}</p>", escape(language.text(Key::NoResults)));
         } else {
-            html_table(&answer.table, &mut html);
+            html_table(&answer.table, language, &mut html);
         }
         if let Some(svg) = chart_for(answer, language, &profile)? {
             let _ = write!(html, "<figure class=\"chart\">{svg}</figure>");
@@ -482,7 +486,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         .iter()
         .find(|a| a.query.slug.ends_with("discrepancies"))
     {
-        html_table(&disagreements.table, &mut html);
+        html_table(&disagreements.table, language, &mut html);
     }
     let _ = writeln!(
         html,

@@ -268,7 +268,7 @@ fn arabic(key: Key) -> &'static str {
         }
         Key::ReportIntro => {
             "كل جدول في هذا التقرير محسوب بلغة SPARQL انطلاقا من الرسم البياني المعرفي. تعرض \
-             أعمدة «paper» الأرقام التي ينشرها البحث، أما الأعمدة الأخرى فمحسوبة من سجلات الرسم \
+             أعمدة «البحث» الأرقام التي ينشرها البحث، أما الأعمدة الأخرى فمحسوبة من سجلات الرسم \
              البياني. وتُذكر الاختلافات بين نص البحث وجداوله ومصادره حيثما تغيّر رقما من الأرقام."
         }
         Key::Contents => "المحتويات",
@@ -331,7 +331,7 @@ fn french(key: Key) -> &'static str {
         }
         Key::ReportIntro => {
             "Chaque tableau est calculé en SPARQL à partir du graphe de connaissances. Les \
-             colonnes « paper » donnent les chiffres publiés par l'article ; les autres colonnes \
+             colonnes « article » donnent les chiffres publiés par l'article ; les autres colonnes \
              sont comptées à partir des enregistrements du graphe. Les divergences entre le texte \
              de l'article, ses tableaux et ses sources sont indiquées là où elles modifient un \
              chiffre."
@@ -474,6 +474,146 @@ mod tests {
         for language in Language::ALL {
             let value = language.to_possible_value().expect("no language is hidden");
             assert_eq!(value.get_name(), language.code());
+        }
+    }
+}
+
+/// The heading of a result column (a SPARQL variable name) in `language`; unknown names are shown
+/// with spaces for underscores.
+pub fn column(language: Language, name: &str) -> String {
+    let words: Option<[&str; 3]> = match name {
+        "advocacy_agreements" => Some([
+            "advocacy agreements",
+            "اتفاقيات الترافع",
+            "accords de plaidoyer",
+        ]),
+        "affects" => Some(["affects", "الأرقام المتأثرة", "chiffres touchés"]),
+        "agreement" => Some(["agreement", "الاتفاقية", "accord"]),
+        "agreements" => Some(["agreements", "الاتفاقيات", "accords"]),
+        "axes" => Some(["axes", "المحاور", "axes"]),
+        "benchmark" => Some(["benchmark", "المرجع", "référence"]),
+        "by_source" => Some([
+            "by source date",
+            "حسب تاريخ المصدر",
+            "selon la date de la source",
+        ]),
+        "by_table" => Some([
+            "by table date",
+            "حسب تاريخ الجدول",
+            "selon la date du tableau",
+        ]),
+        "city" => Some(["city", "المدينة", "ville"]),
+        "committee" => Some(["committee", "اللجنة", "commission"]),
+        "council" => Some(["council", "المجلس", "conseil"]),
+        "country" => Some(["country", "البلد", "pays"]),
+        "date_conflicts" => Some(["date conflicts", "تعارض التواريخ", "dates en conflit"]),
+        "dedicated" => Some([
+            "dedicated to international cooperation",
+            "مخصصة للتعاون الدولي",
+            "dédiée à la coopération internationale",
+        ]),
+        "disagreements" => Some(["disagreements", "الاختلافات", "divergences"]),
+        "distinct" => Some(["distinct", "دون تكرار", "distincts"]),
+        "eu_stated_as" => Some([
+            "EU, as stated",
+            "الاتحاد الأوروبي كما ورد",
+            "UE, tel qu'énoncé",
+        ]),
+        "eu_unit" => Some(["EU unit", "وحدة الاتحاد الأوروبي", "unité UE"]),
+        "eu_value" => Some(["EU value", "قيمة الاتحاد الأوروبي", "valeur UE"]),
+        "evidence" => Some(["evidence", "الدليل", "preuve"]),
+        "explicitly_unknown" => Some([
+            "explicitly unknown",
+            "غير معروف صراحة",
+            "explicitement inconnu",
+        ]),
+        "has_committee" => Some([
+            "has a cooperation committee",
+            "توجد لجنة للتعاون",
+            "a une commission de coopération",
+        ]),
+        "home_cities" => Some(["southern cities", "مدن الأقاليم الجنوبية", "villes du Sud"]),
+        "home_cities_basis" => Some(["basis", "الأساس", "base"]),
+        "indicator" => Some(["indicator", "المؤشر", "indicateur"]),
+        "issued" => Some(["date", "التاريخ", "date"]),
+        "kinds" => Some(["kinds", "الأنواع", "types"]),
+        "member_count" => Some(["members", "عدد الأعضاء", "membres"]),
+        "other_says" => Some([
+            "the other evidence says",
+            "ما يقوله المصدر الآخر",
+            "ce que dit l'autre source",
+        ]),
+        "other_units" => Some(["other units", "وحدات أخرى", "autres unités"]),
+        "paper" => Some(["paper", "البحث", "article"]),
+        "paper_says" => Some(["the paper says", "ما يقوله البحث", "ce que dit l'article"]),
+        "political_agreements" => Some([
+            "political agreements",
+            "الاتفاقيات السياسية",
+            "accords politiques",
+        ]),
+        "political_partners" => Some([
+            "political partners",
+            "الشركاء في المحور السياسي",
+            "partenaires politiques",
+        ]),
+        "political_themes" => Some(["political themes", "المحاور السياسية", "thèmes politiques"]),
+        "reference" => Some(["reference", "المرجع", "référence"]),
+        "region" => Some(["region", "المنطقة", "région"]),
+        "share_percent" => Some(["share (%)", "النسبة (%)", "part (%)"]),
+        "slug" => Some(["identifier", "المعرّف", "identifiant"]),
+        "source_label" => Some(["source", "المصدر", "source"]),
+        "subjects" => Some(["subjects", "المعنيّ", "objets"]),
+        "table" => Some(["table", "الجدول", "tableau"]),
+        "table_row" => Some(["row", "الصف", "ligne"]),
+        "theme" => Some(["theme", "المحور", "thème"]),
+        "themes" => Some(["themes", "المحاور", "thèmes"]),
+        "themes_used" => Some(["themes used", "المحاور المستعملة", "thèmes utilisés"]),
+        "title" => Some(["title", "العنوان", "titre"]),
+        "top_concept" => Some(["axis", "المحور الرئيسي", "axe"]),
+        "top_concepts" => Some(["axes", "المحاور الرئيسية", "axes"]),
+        "url" => Some(["URL", "الرابط", "URL"]),
+        "year" => Some(["year", "السنة", "année"]),
+        _ => None,
+    };
+    match words {
+        Some([en, ar, fr]) => match language {
+            Language::En => en,
+            Language::Ar => ar,
+            Language::Fr => fr,
+        }
+        .to_owned(),
+        None => name.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn every_research_query_column_has_a_heading_in_three_languages() {
+        for query in crate::catalog::bundled() {
+            let select = query
+                .text
+                .lines()
+                .find(|line| line.starts_with("SELECT"))
+                .expect("a SELECT line");
+            for name in select
+                .split(['?', ' ', ')', '('])
+                .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            {
+                if ["select", "distinct", "as"].contains(&name) {
+                    continue;
+                }
+                let arabic = column(Language::Ar, name);
+                assert!(
+                    arabic
+                        .chars()
+                        .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+                    "{}: column {name} has no Arabic heading",
+                    query.slug
+                );
+            }
         }
     }
 }
