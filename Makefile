@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint validate build deps browser clean-store
+.PHONY: report test lint validate build deps e2e-tools clean-store
 
 report: build
 	$(TWINNING) load
@@ -39,15 +39,17 @@ deps:
 		fi; \
 	fi
 
-# Debian's Chromium, for the end-to-end test of the HTML report (tests skip it when absent,
-# unless TWINNING_REQUIRE_BROWSER is set, as in CI).
-browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# Debian's Chromium and LibreOffice Calc, for the end-to-end tests (the HTML report and query
+# page in a browser, the CSV export in a spreadsheet). Tests skip them when absent, unless
+# TWINNING_REQUIRE_BROWSER is set, as in CI.
+E2E_PACKAGES = chromium libreoffice-calc-nogui
+e2e-tools:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing chromium (for the HTML report's end-to-end test)"; \
-			(apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null; \
+			echo "installing $(E2E_PACKAGES) (for the end-to-end tests)"; \
+			(apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES))) >/dev/null; \
 		else \
-			echo "chromium is missing: run 'sudo apt-get install -y chromium'"; exit 1; \
+			echo "missing: run 'sudo apt-get install -y $(E2E_PACKAGES)'"; exit 1; \
 		fi; \
 	fi
 

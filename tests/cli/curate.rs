@@ -422,3 +422,89 @@ fn an_import_into_a_store_in_use_is_refused_and_changes_nothing() {
     lock.unlock().expect("release");
     assert_eq!(before, sandbox.export_turtle());
 }
+
+#[test]
+fn the_csv_export_opens_cleanly_in_libreoffice() {
+    let has_soffice = std::process::Command::new("which")
+        .arg("soffice")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_soffice {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
+            "LibreOffice is missing (make e2e-tools installs it)"
+        );
+        eprintln!("skipped: no LibreOffice");
+        return;
+    }
+    let directory = tempfile::tempdir().expect("tempdir");
+    let csv_path = directory.path().join("agreements.csv");
+    bare()
+        .args(["--memory", "export", "--format", "csv", "-o"])
+        .arg(&csv_path)
+        .assert()
+        .success();
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        directory.path().display()
+    );
+    // CSV (UTF-8, comma, quote) → ODS → CSV: what Calc read is what we wrote.
+    let convert = |arguments: &[&str], target: &std::path::Path| {
+        let output = std::process::Command::new("soffice")
+            .arg(&profile)
+            .args(["--headless", "--norestore"])
+            .args(arguments)
+            .arg("--outdir")
+            .arg(target)
+            .output()
+            .expect("run LibreOffice");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    convert(
+        &[
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "ods",
+            csv_path.to_str().expect("UTF-8"),
+        ],
+        directory.path(),
+    );
+    let back = directory.path().join("back");
+    std::fs::create_dir_all(&back).expect("dir");
+    let ods = directory.path().join("agreements.ods");
+    convert(
+        &[
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false",
+            ods.to_str().expect("UTF-8"),
+        ],
+        &back,
+    );
+    let read = |path: &std::path::Path| -> Vec<Vec<String>> {
+        csv::Reader::from_path(path)
+            .expect("CSV")
+            .records()
+            .map(|record| record.expect("record").iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let (ours, calc) = (read(&csv_path), read(&back.join("agreements.csv")));
+    assert_eq!(ours.len(), calc.len(), "every row survives");
+    for (row, (a, b)) in ours.iter().zip(&calc).enumerate() {
+        for (column, (x, y)) in a.iter().zip(b).enumerate() {
+            let same_number =
+                matches!((x.parse::<f64>(), y.parse::<f64>()), (Ok(p), Ok(q)) if p == q);
+            assert!(
+                x == y || same_number,
+                "row {row}, column {column}: {x:?} became {y:?}"
+            );
+        }
+    }
+    assert!(
+        calc.iter().flatten().any(|cell| cell.contains("الداخلة")),
+        "Arabic intact"
+    );
+}
