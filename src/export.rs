@@ -6,7 +6,6 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use oxigraph::io::RdfSerializer;
 use oxigraph::model::dataset::CanonicalizationAlgorithm;
 use oxigraph::model::{Dataset, Graph, GraphNameRef, NamedOrBlankNodeRef, TermRef};
 use oxigraph::store::Store;
@@ -66,13 +65,7 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
                 .try_for_each(|line| out.write_all(line.as_bytes()))?;
         }
         RdfSyntax::Rdfxml | RdfSyntax::Jsonld => {
-            let mut serializer = RdfSerializer::from_format(syntax.to_oxigraph());
-            for (prefix, namespace) in PREFIXES {
-                serializer = serializer
-                    .with_prefix(*prefix, *namespace)
-                    .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
-            }
-            let mut writer = serializer.for_writer(&mut out);
+            let mut writer = syntax.serializer().for_writer(&mut out);
             for triple in &union_graph(store)? {
                 writer.serialize_triple(triple)?;
             }

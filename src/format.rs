@@ -40,6 +40,18 @@ impl RdfSyntax {
         }
     }
 
+    /// Oxigraph's serializer for this syntax, with the project's prefixes (which the syntaxes
+    /// without prefixes ignore).
+    pub fn serializer(self) -> oxigraph::io::RdfSerializer {
+        let mut serializer = oxigraph::io::RdfSerializer::from_format(self.to_oxigraph());
+        for (prefix, namespace) in crate::vocab::PREFIXES {
+            serializer = serializer
+                .with_prefix(*prefix, *namespace)
+                .expect("the built-in prefixes are valid IRIs");
+        }
+        serializer
+    }
+
     /// Whether the syntax can hold named graphs.
     pub fn is_dataset(self) -> bool {
         matches!(self, Self::Trig | Self::Nquads | Self::Jsonld)

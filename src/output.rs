@@ -4,14 +4,13 @@
 use std::io::Write;
 
 use comfy_table::{presets::ASCII_MARKDOWN, ContentArrangement, Table as Grid};
-use oxigraph::io::RdfSerializer;
 use oxigraph::model::Term;
 use oxigraph::sparql::results::QueryResultsSerializer;
 use oxigraph::sparql::{QueryResults, QuerySolutionIter};
 
 use crate::error::{Error, Result};
 use crate::format::QueryOutput;
-use crate::vocab::{compact_iri, PREFIXES};
+use crate::vocab::compact_iri;
 
 /// SELECT results as text cells: what a person reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,13 +154,7 @@ pub fn write_results(
                     "{origin}: a CONSTRUCT or DESCRIBE query gives a graph: use --format turtle, ntriples, jsonld or rdfxml"
                 ))
             })?;
-            let mut serializer = RdfSerializer::from_format(syntax.to_oxigraph());
-            for (prefix, namespace) in PREFIXES {
-                serializer = serializer
-                    .with_prefix(*prefix, *namespace)
-                    .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
-            }
-            let mut writer = serializer.for_writer(&mut out);
+            let mut writer = syntax.serializer().for_writer(&mut out);
             for triple in triples {
                 writer.serialize_triple(&triple.map_err(evaluation)?)?;
             }

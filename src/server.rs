@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use oxhttp::model::{header, Body, HeaderValue, Method, Request, Response, StatusCode};
-use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::io::RdfFormat;
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryResults, SparqlEvaluator};
@@ -443,13 +443,7 @@ fn serialize_triples<'a>(
     syntax: RdfSyntax,
     triples: impl Iterator<Item = &'a oxigraph::model::Triple>,
 ) -> Response<Body> {
-    let mut serializer = RdfSerializer::from_format(syntax.to_oxigraph());
-    for (prefix, namespace) in PREFIXES {
-        serializer = serializer
-            .with_prefix(*prefix, *namespace)
-            .expect("valid built-in prefixes");
-    }
-    let mut writer = serializer.for_writer(Vec::new());
+    let mut writer = syntax.serializer().for_writer(Vec::new());
     for triple in triples {
         if let Err(e) = writer.serialize_triple(triple) {
             return text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
