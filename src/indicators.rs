@@ -122,16 +122,6 @@ SELECT ?measure ?value WHERE {
   BIND (STRAFTER(STR(?measureIri), STR(measure:)) AS ?measure)
 }"#;
 
-fn run(
-    store: &Store,
-    origin: &str,
-    text: &str,
-    language: &str,
-) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
-    let language = text.contains("?lang WHERE").then_some(language);
-    crate::sparql::select_in(store, origin, text, language)
-}
-
 fn text(solution: &oxigraph::sparql::QuerySolution, name: &str) -> Option<String> {
     match solution.get(name) {
         Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
@@ -144,7 +134,12 @@ impl Profile {
     /// Reads everything the indicators need, with labels in `language`.
     pub fn load(store: &Store, language: &str) -> Result<Self> {
         let mut profile = Self::default();
-        for solution in run(store, "indicators: agreements", PROFILE_QUERY, language)? {
+        for solution in crate::sparql::select_in(
+            store,
+            "indicators: agreements",
+            PROFILE_QUERY,
+            Some(language),
+        )? {
             let Some(agreement) = text(&solution, "agreement") else {
                 continue;
             };
@@ -154,7 +149,7 @@ impl Profile {
             entry.region = entry.region.take().or_else(|| text(&solution, "region"));
             entry.axes.extend(text(&solution, "axis"));
         }
-        for solution in run(store, "indicators: schemes", SCHEMES_QUERY, language)? {
+        for solution in crate::sparql::select(store, "indicators: schemes", SCHEMES_QUERY)? {
             match text(&solution, "scheme").as_deref() {
                 Some("regions") => profile.region_count += 1,
                 Some("axes") => {
@@ -166,7 +161,12 @@ impl Profile {
                 _ => {}
             }
         }
-        for solution in run(store, "indicators: governance", GOVERNANCE_QUERY, language)? {
+        for solution in crate::sparql::select_in(
+            store,
+            "indicators: governance",
+            GOVERNANCE_QUERY,
+            Some(language),
+        )? {
             let Some(city) = text(&solution, "city") else {
                 continue;
             };
@@ -178,7 +178,7 @@ impl Profile {
                 .2
                 .or_else(|| text(&solution, "members").and_then(|v| v.parse().ok()));
         }
-        for solution in run(store, "indicators: EU benchmark", BENCHMARK_QUERY, language)? {
+        for solution in crate::sparql::select(store, "indicators: EU benchmark", BENCHMARK_QUERY)? {
             let value = text(&solution, "value").and_then(|v| v.parse::<f64>().ok());
             match text(&solution, "measure").as_deref() {
                 Some("mean-international-office-staff") => profile.eu_mean_staff = value,

@@ -123,3 +123,41 @@ pub fn read_tsv(name: &str) -> Vec<std::collections::BTreeMap<String, String>> {
         })
         .collect()
 }
+
+/// Flags for headless Chromium on a machine with a closed network (no sandbox as root, no
+/// background connections).
+pub const HEADLESS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+/// The installed Chromium, or `None` — which fails the calling test when
+/// TWINNING_REQUIRE_BROWSER is set (as in CI) and otherwise skips it.
+pub fn chromium() -> Option<PathBuf> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            let output = std::process::Command::new("which")
+                .arg(name)
+                .output()
+                .ok()?;
+            output
+                .status
+                .success()
+                .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+        });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
+            "TWINNING_REQUIRE_BROWSER is set but no Chromium is installed"
+        );
+        eprintln!("skipped: no Chromium (install Debian's chromium; .ci/run does)");
+    }
+    found
+}

@@ -1,7 +1,7 @@
 //! The HTML report: self-contained, every section and chart present, in three languages, and
 //! rendered by a real browser (headless Chromium) without errors.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::{bare, repository};
@@ -20,18 +20,6 @@ fn report(language: &str, path: &Path) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     std::fs::read_to_string(path).expect("report written")
-}
-
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            let output = Command::new("which").arg(name).output().ok()?;
-            output
-                .status
-                .success()
-                .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
-        })
 }
 
 #[test]
@@ -86,12 +74,7 @@ fn the_arabic_and_french_reports_are_translated() {
 
 #[test]
 fn chromium_renders_the_reports_without_errors_and_saves_screenshots() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
-            "TWINNING_REQUIRE_BROWSER is set but no Chromium is installed"
-        );
-        eprintln!("skipped: no Chromium (install Debian's chromium; .ci/run does)");
+    let Some(browser) = crate::common::chromium() else {
         return;
     };
     let target = repository().join("target");
@@ -102,20 +85,13 @@ fn chromium_renders_the_reports_without_errors_and_saves_screenshots() {
         report(language, &path);
         let profile = directory.path().join(format!("profile-{language}"));
         let common = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ];
+            crate::common::HEADLESS.as_slice(),
+            &["--enable-logging=stderr", "--v=0"],
+        ]
+        .concat();
         let url = format!("file://{}", path.display());
         let dom = Command::new(&browser)
-            .args(common)
+            .args(&common)
             .arg(format!("--user-data-dir={}", profile.display()))
             .args(["--dump-dom", &url])
             .output()
@@ -140,7 +116,7 @@ fn chromium_renders_the_reports_without_errors_and_saves_screenshots() {
         }
         let screenshot = target.join(format!("report-{language}.png"));
         let shot = Command::new(&browser)
-            .args(common)
+            .args(&common)
             .arg(format!("--user-data-dir={}", profile.display()))
             .args(["--window-size=1200,2400", "--hide-scrollbars"])
             .arg(format!("--screenshot={}", screenshot.display()))

@@ -423,32 +423,14 @@ fn readers_never_see_a_half_loaded_graph() {
 
 #[test]
 fn the_query_page_runs_a_bundled_query_in_chromium() {
-    let Some(browser) = ["chromium", "chromium-browser"].iter().find(|b| {
-        Command::new("which")
-            .arg(b)
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }) else {
-        assert!(
-            std::env::var_os("TWINNING_REQUIRE_BROWSER").is_none(),
-            "no Chromium"
-        );
-        eprintln!("skipped: no Chromium");
+    let Some(browser) = crate::common::chromium() else {
         return;
     };
     let server = start(&[]);
     let profile = tempfile::tempdir().expect("profile");
-    let output = Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=8000",
-        ])
+    let output = Command::new(&browser)
+        .args(crate::common::HEADLESS)
+        .arg("--virtual-time-budget=8000")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(format!("{}/?example=1", server.base))
