@@ -96,6 +96,10 @@ pub struct LoadArgs {
     /// and shows progress; only into graphs that are still empty, so a failure loses nothing.
     #[arg(long, requires = "files")]
     pub bulk: bool,
+    /// Only recompute the derived graph (rdfs:label, Wikidata's direct properties) from what the
+    /// store holds: the recovery step should a bulk load be interrupted after its data commit.
+    #[arg(long, conflicts_with_all = ["files", "bulk"])]
+    pub rederive: bool,
 }
 
 /// `twinning query`

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfParser, RdfSyntaxError};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef};
+use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, QuadRef};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::{Store, Transaction};
 
@@ -109,17 +110,40 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
 
     let mut summary = LoadSummary::new();
     for graph in touched.iter().chain(std::iter::once(&derived)) {
-        let count = store
-            .quads_for_pattern(
-                None,
-                None,
-                None,
-                Some(GraphNameRef::NamedNode(graph.as_ref())),
-            )
-            .count();
-        summary.insert(graph.as_str().to_owned(), count);
+        summary.insert(graph.as_str().to_owned(), graph_size(store, graph)?);
     }
     Ok(summary)
+}
+
+/// The number of triples in a named graph, counted by SPARQL (on the store's encoded terms,
+/// without decoding a string).
+pub fn graph_size(store: &Store, graph: &NamedNode) -> Result<usize> {
+    let origin = "counting a graph";
+    let query = format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
+    let count = oxigraph::sparql::SparqlEvaluator::new()
+        .parse_query(&query)
+        .map_err(|e| Error::Invalid(format!("{origin}: {e}")))?
+        .on_store(store)
+        .execute()
+        .and_then(|results| match results {
+            QueryResults::Solutions(mut solutions) => solutions.next().transpose(),
+            _ => Ok(None),
+        })
+        .map_err(|cause| Error::Evaluation {
+            origin: origin.to_owned(),
+            cause,
+        })?;
+    Ok(
+        match count.as_ref().and_then(|solution| solution.get("n")) {
+            Some(oxigraph::model::Term::Literal(n)) => n.value().parse().unwrap_or(0),
+            _ => 0,
+        },
+    )
+}
+
+/// The graph that holds what the rules derive.
+pub fn derived_graph() -> NamedNode {
+    NamedNode::new_unchecked(DERIVED_GRAPH)
 }
 
 /// Adds triples to a named graph (nothing is removed) and recomputes the derived graph, in one
@@ -173,8 +197,19 @@ pub const BULK_THRESHOLD: u64 = 20 * 1024 * 1024;
 
 /// Streams a large file into an empty named graph with Oxigraph's bulk loader: bounded memory, a
 /// progress bar on a terminal, and nothing visible until the whole file has loaded (on a syntax
-/// error nothing is written). Then recomputes the derived graph. Returns the triples loaded.
-pub fn bulk_load(store: &Store, path: &Path, syntax: RdfSyntax, graph: NamedNode) -> Result<u64> {
+/// error nothing is written). Then recomputes the derived graph, also in bulk, and compacts the
+/// store once (the bulk loader leaves many overlapping files; compacting them makes every later
+/// query two to three times faster).
+///
+/// Atomicity: the file's graph appears in one step, at the loader's commit. The derived graph is
+/// then replaced in a second step; should the process be killed between the two, the data is
+/// complete and `twinning load --rederive` recomputes the derived graph.
+pub fn bulk_load(
+    store: &Store,
+    path: &Path,
+    syntax: RdfSyntax,
+    graph: NamedNode,
+) -> Result<BulkLoad> {
     if store
         .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
         .next()
@@ -187,14 +222,8 @@ pub fn bulk_load(store: &Store, path: &Path, syntax: RdfSyntax, graph: NamedNode
         )));
     }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let progress =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {human_pos} triples loaded, {per_sec}, {elapsed}",
-        )
-        .expect("valid template"),
-    );
+    let started = Instant::now();
+    let progress = progress_bar("triples loaded");
     let bar = progress.clone();
     let origin = path.display().to_string();
     let mut loader = store
@@ -213,10 +242,57 @@ pub fn bulk_load(store: &Store, path: &Path, syntax: RdfSyntax, graph: NamedNode
         })?;
     loader.commit()?;
     progress.finish_and_clear();
-    rederive(store)?;
-    Ok(store
-        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
-        .count() as u64)
+    let loading = started.elapsed();
+    let started = Instant::now();
+    rederive_in_bulk(store)?;
+    let deriving = started.elapsed();
+    let started = Instant::now();
+    store.optimize()?;
+    Ok(BulkLoad {
+        triples: graph_size(store, &graph)?,
+        loading,
+        deriving,
+        compacting: started.elapsed(),
+    })
+}
+
+/// What a bulk load did, and how long each of its steps took.
+#[derive(Debug, Clone, Copy)]
+pub struct BulkLoad {
+    /// Triples in the graph loaded.
+    pub triples: usize,
+    /// Parsing and indexing the file, up to the loader's commit.
+    pub loading: Duration,
+    /// Recomputing the derived graph.
+    pub deriving: Duration,
+    /// Compacting the store.
+    pub compacting: Duration,
+}
+
+impl std::fmt::Display for BulkLoad {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rate = self.triples as f64 / self.loading.as_secs_f64().max(1e-9);
+        write!(
+            f,
+            "bulk load {:.2} s ({rate:.0} triples/s), derive {:.2} s, compact {:.2} s",
+            self.loading.as_secs_f64(),
+            self.deriving.as_secs_f64(),
+            self.compacting.as_secs_f64()
+        )
+    }
+}
+
+/// A progress bar on standard error, drawn only when it is a terminal.
+fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let progress =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    progress.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{human_pos}} {what}, {{per_sec}}, {{elapsed}}"
+        ))
+        .expect("valid template"),
+    );
+    progress
 }
 
 /// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
@@ -227,11 +303,81 @@ pub fn rederive(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// Recomputes the derived graph of a large store: the rules read a snapshot and their results
+/// stream through the bulk loader, so memory stays bounded (a 128-bit fingerprint per derived
+/// triple). Derived triples that no longer follow are removed afterwards, so the derived graph
+/// is never emptied on the way. Not atomic with the change that made it necessary (see
+/// [`bulk_load`]); running it again is always safe.
+pub fn rederive_in_bulk(store: &Store) -> Result<()> {
+    let derived = derived_graph();
+    let progress = progress_bar("triples derived");
+    let bar = progress.clone();
+    let mut loader = store
+        .bulk_loader()
+        .on_progress(move |count| bar.set_position(count));
+    let mut fingerprints = std::collections::HashSet::new();
+    for rule in bundle::rule_files() {
+        let results = sparql::prepare(rule.path, rule.text)?
+            .on_store(store)
+            .execute()
+            .map_err(|cause| Error::Evaluation {
+                origin: rule.path.to_owned(),
+                cause,
+            })?;
+        let triples = construct_results(rule.path, results)?;
+        loader.load_ok_quads::<Error, Error>(triples.map(|triple| {
+            let quad = triple
+                .map_err(|cause| Error::Evaluation {
+                    origin: rule.path.to_owned(),
+                    cause,
+                })?
+                .in_graph(derived.clone());
+            fingerprints.insert(fingerprint(quad.as_ref()));
+            Ok(quad)
+        }))?;
+    }
+    loader.commit()?;
+    progress.finish_and_clear();
+    // The graph now holds the old derived triples and the new ones: when it is no larger than
+    // the new set, nothing is stale and the scan is skipped.
+    if graph_size(store, &derived)? <= fingerprints.len() {
+        return Ok(());
+    }
+    let stale = store
+        .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
+        .filter(|quad| {
+            quad.as_ref()
+                .is_ok_and(|quad| !fingerprints.contains(&fingerprint(quad.as_ref())))
+        })
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    if !stale.is_empty() {
+        let mut transaction = store.start_transaction()?;
+        for quad in &stale {
+            transaction.remove(quad.as_ref());
+        }
+        transaction.commit()?;
+    }
+    Ok(())
+}
+
+/// A 128-bit fingerprint of a quad: two independent 64-bit hashes, so that telling millions of
+/// derived triples apart needs no copy of them.
+fn fingerprint(quad: QuadRef<'_>) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        salt.hash(&mut hasher);
+        quad.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
 /// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
 /// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
 /// properties, so the graph can be queried the way Wikidata's query service is.
 fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
-    let derived = NamedNode::new_unchecked(DERIVED_GRAPH);
+    let derived = derived_graph();
     transaction.clear_graph(derived.as_ref())?;
     let mut triples = Vec::new();
     for rule in bundle::rule_files() {
@@ -243,13 +389,7 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
                 origin: rule.path.to_owned(),
                 cause,
             })?;
-        let QueryResults::Graph(rule_triples) = results else {
-            return Err(Error::Invalid(format!(
-                "{}: a rule must be a CONSTRUCT query",
-                rule.path
-            )));
-        };
-        for triple in rule_triples {
+        for triple in construct_results(rule.path, results)? {
             triples.push(triple.map_err(|cause| Error::Evaluation {
                 origin: rule.path.to_owned(),
                 cause,
@@ -265,6 +405,19 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
         ));
     }
     Ok(derived)
+}
+
+/// The triples of a rule, which must be a CONSTRUCT query.
+fn construct_results<'a>(
+    origin: &str,
+    results: QueryResults<'a>,
+) -> Result<oxigraph::sparql::QueryTripleIter<'a>> {
+    match results {
+        QueryResults::Graph(triples) => Ok(triples),
+        _ => Err(Error::Invalid(format!(
+            "{origin}: a rule must be a CONSTRUCT query"
+        ))),
+    }
 }
 
 /// The named graph of a user's file: its `file:` URL.

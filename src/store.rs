@@ -53,6 +53,23 @@ pub struct Session {
     /// Where it lives.
     pub location: Location,
     _lock: Option<File>,
+    writable: bool,
+}
+
+impl Drop for Session {
+    /// A writer flushes RocksDB's memtables to disk before it lets go: committed writes are safe
+    /// in the write-ahead log either way, but every later open would otherwise replay that log
+    /// (seconds on a large store, for every query).
+    fn drop(&mut self) {
+        if self.writable && matches!(self.location, Location::Directory(_)) {
+            if let Err(error) = self.store.flush() {
+                eprintln!(
+                    "note: {}: could not flush the store ({error}); the next open replays its log",
+                    self.location.describe()
+                );
+            }
+        }
+    }
 }
 
 impl Session {
@@ -63,6 +80,7 @@ impl Session {
                 store: Store::new()?,
                 location: location.clone(),
                 _lock: None,
+                writable: true,
             }),
             Location::Directory(path) => {
                 fs::create_dir_all(path).map_err(|e| open_error(path, e))?;
@@ -72,6 +90,7 @@ impl Session {
                     store,
                     location: location.clone(),
                     _lock: Some(lock),
+                    writable: true,
                 })
             }
         }
@@ -90,6 +109,7 @@ impl Session {
                         store,
                         location: location.clone(),
                         _lock: lock,
+                        writable: false,
                     });
                 }
             }

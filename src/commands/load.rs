@@ -16,6 +16,13 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     let large = |path: &std::path::Path| {
         args.bulk || std::fs::metadata(path).is_ok_and(|m| m.len() > load::BULK_THRESHOLD)
     };
+    if args.rederive {
+        let session = Session::open_for_writing(location)?;
+        load::rederive_in_bulk(&session.store)?;
+        let count = load::graph_size(&session.store, &load::derived_graph())?;
+        println!("{count:>8} triples  <{}>", crate::vocab::DERIVED_GRAPH);
+        return Ok(());
+    }
     let (bulk, small): (Vec<_>, Vec<_>) = args.files.iter().partition(|path| large(path));
     let documents = if args.files.is_empty() {
         load::bundled_documents()?
@@ -37,8 +44,13 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
                 .map_err(|e| crate::error::Error::Format(format!("--graph {iri}: {e}")))?,
             None => load::file_graph_name(path)?,
         };
-        let count = load::bulk_load(&session.store, path, syntax, graph.clone())?;
-        summary.insert(graph.as_str().to_owned(), count as usize);
+        let bulk = load::bulk_load(&session.store, path, syntax, graph.clone())?;
+        eprintln!("{}: {bulk}", path.display());
+        summary.insert(graph.as_str().to_owned(), bulk.triples);
+        summary.insert(
+            crate::vocab::DERIVED_GRAPH.to_owned(),
+            load::graph_size(&session.store, &load::derived_graph())?,
+        );
     }
     if args.files.is_empty() {
         session.mark_bundle_loaded()?;
