@@ -161,3 +161,19 @@ pub fn chromium() -> Option<PathBuf> {
     }
     found
 }
+
+/// The Python with the independent clients (SPARQLWrapper, rdflib) named by `TWINNING_PYTHON`, or
+/// `None` (the caller skips) unless `TWINNING_REQUIRE_CLIENTS` is set, as in CI, which fails.
+pub fn python_with_clients() -> Option<std::ffi::OsString> {
+    let python = std::env::var_os("TWINNING_PYTHON");
+    if python.is_none() {
+        assert!(
+            std::env::var_os("TWINNING_REQUIRE_CLIENTS").is_none(),
+            "TWINNING_REQUIRE_CLIENTS is set but TWINNING_PYTHON (a Python with SPARQLWrapper and rdflib) is not"
+        );
+        eprintln!(
+            "skipped: set TWINNING_PYTHON to a Python with SPARQLWrapper and rdflib (.ci/run does)"
+        );
+    }
+    python
+}

@@ -5,6 +5,7 @@ mod curate;
 mod docs;
 mod export;
 mod html;
+mod interop;
 mod load;
 mod paper;
 mod query;
