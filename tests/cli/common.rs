@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -176,4 +177,31 @@ pub fn python_with_clients() -> Option<std::ffi::OsString> {
         );
     }
     python
+}
+
+/// A store with the bundled vocabulary and a synthetic world of `agreements` agreements, bulk
+/// loaded (quietly: standard error is not a terminal), with the bulk loader's timings reported.
+pub fn synthetic_world(agreements: u32) -> Sandbox {
+    let sandbox = Sandbox::new();
+    let file = sandbox.dir.path().join("world.nt");
+    bare()
+        .args(["synth", "--agreements", &agreements.to_string(), "-o"])
+        .arg(&file)
+        .assert()
+        .success();
+    sandbox.twinning().arg("load").assert().success();
+    sandbox
+        .twinning()
+        .args(["load", "--bulk"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("triples loaded").not())
+        .stderr(
+            predicate::str::is_match(
+                r"bulk load [\d.]+ s \(\d+ triples/s\), derive [\d.]+ s, compact [\d.]+ s",
+            )
+            .unwrap(),
+        );
+    sandbox
 }

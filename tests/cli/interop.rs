@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-use crate::common::{bare, bindings, python_with_clients, repository, Sandbox};
+use crate::common::{bindings, python_with_clients, repository, synthetic_world, Sandbox};
 
 /// The research queries whose answers rdflib 7.6 reproduces. The other three (007, 008, 012)
 /// meet rdflib bugs with aggregates in OPTIONAL subqueries (see README, "Scaling out").
@@ -77,20 +77,7 @@ fn a_synthetic_world_exported_as_nquads_answers_identically_in_rdflib() {
     let Some(python) = python_with_clients() else {
         return;
     };
-    let sandbox = Sandbox::new();
-    let world = sandbox.dir.path().join("world.nt");
-    bare()
-        .args(["synth", "--agreements", "1000", "-o"])
-        .arg(&world)
-        .assert()
-        .success();
-    sandbox.twinning().arg("load").assert().success();
-    sandbox
-        .twinning()
-        .args(["load", "--bulk"])
-        .arg(&world)
-        .assert()
-        .success();
+    let sandbox = synthetic_world(1000);
     let export = export_nquads(&sandbox);
     for query in ["002_agreements_per_country", "003_agreements_per_region"] {
         let ours = sorted(sandbox.select(&[query]));

@@ -2,34 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{bare, Sandbox};
-
-/// A store with the bundled vocabulary and a synthetic world of `agreements` agreements, bulk
-/// loaded (quietly: standard error is not a terminal), with the bulk loader's timings reported.
-fn world(agreements: u32) -> Sandbox {
-    let sandbox = Sandbox::new();
-    let file = sandbox.dir.path().join("world.nt");
-    bare()
-        .args(["synth", "--agreements", &agreements.to_string(), "-o"])
-        .arg(&file)
-        .assert()
-        .success();
-    sandbox.twinning().arg("load").assert().success();
-    sandbox
-        .twinning()
-        .args(["load", "--bulk"])
-        .arg(&file)
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("triples loaded").not())
-        .stderr(
-            predicate::str::is_match(
-                r"bulk load [\d.]+ s \(\d+ triples/s\), derive [\d.]+ s, compact [\d.]+ s",
-            )
-            .unwrap(),
-        );
-    sandbox
-}
+use crate::common::{bare, synthetic_world as world, Sandbox};
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes() {
