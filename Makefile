@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint validate build deps e2e-tools clean-store
+.PHONY: report test lint validate build deps e2e-tools clean-store bench
 
 report: build
 	$(TWINNING) load
@@ -26,6 +26,12 @@ lint: deps
 
 build: deps
 	cargo build --release
+
+# The scale benchmark (issue #7): load, queries and cold report against pyoxigraph and rdflib, at
+# 10k, 100k and 1M synthetic agreements; prints a Markdown table of medians and writes it to
+# bench/results/. Takes long at 1M; options, e.g.: make bench BENCH_ARGS="--sizes 10000 --runs 1"
+bench: build
+	python3 bench/scale.py --twinning $(TWINNING) $(BENCH_ARGS)
 
 # RocksDB's build script runs bindgen, which needs libclang.
 deps:
