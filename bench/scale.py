@@ -141,7 +141,9 @@ def require(process: Process, what: str) -> Process:
 
 
 def count_csv_rows(path: Path) -> int:
-    """The number of result rows in a SPARQL CSV file (values may span lines)."""
+    """The number of result rows in a SPARQL CSV file (values may span lines, and a
+    GROUP_CONCAT over a world of agreements can exceed the csv module's default field limit)."""
+    csv.field_size_limit(sys.maxsize)
     with open(path, newline="", encoding="utf-8") as results:
         return max(sum(1 for _ in csv.reader(results)) - 1, 0)
 
