@@ -133,6 +133,14 @@ impl Error {
         }
     }
 
+    /// Wraps a query evaluation error with the query it came from.
+    pub fn evaluation(origin: &str, cause: oxigraph::sparql::QueryEvaluationError) -> Self {
+        Self::Evaluation {
+            origin: origin.to_owned(),
+            cause,
+        }
+    }
+
     /// True when the error is a closed pipe on output (`twinning export | head`), which is not a
     /// failure from the user's point of view.
     pub fn is_broken_pipe(&self) -> bool {

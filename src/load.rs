@@ -118,23 +118,10 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
 /// The number of triples in a named graph, counted by SPARQL (on the store's encoded terms,
 /// without decoding a string).
 pub fn graph_size(store: &Store, graph: &NamedNode) -> Result<usize> {
-    let origin = "counting a graph";
     let query = format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
-    let count = oxigraph::sparql::SparqlEvaluator::new()
-        .parse_query(&query)
-        .map_err(|e| Error::Invalid(format!("{origin}: {e}")))?
-        .on_store(store)
-        .execute()
-        .and_then(|results| match results {
-            QueryResults::Solutions(mut solutions) => solutions.next().transpose(),
-            _ => Ok(None),
-        })
-        .map_err(|cause| Error::Evaluation {
-            origin: origin.to_owned(),
-            cause,
-        })?;
+    let solutions = sparql::select(store, "counting a graph", &query)?;
     Ok(
-        match count.as_ref().and_then(|solution| solution.get("n")) {
+        match solutions.first().and_then(|solution| solution.get("n")) {
             Some(oxigraph::model::Term::Literal(n)) => n.value().parse().unwrap_or(0),
             _ => 0,
         },
@@ -319,19 +306,9 @@ pub fn rederive_in_bulk(store: &Store) -> Result<()> {
     for rule in bundle::rule_files() {
         let results = sparql::prepare(rule.path, rule.text)?
             .on_store(store)
-            .execute()
-            .map_err(|cause| Error::Evaluation {
-                origin: rule.path.to_owned(),
-                cause,
-            })?;
-        let triples = construct_results(rule.path, results)?;
-        loader.load_ok_quads::<Error, Error>(triples.map(|triple| {
-            let quad = triple
-                .map_err(|cause| Error::Evaluation {
-                    origin: rule.path.to_owned(),
-                    cause,
-                })?
-                .in_graph(derived.clone());
+            .execute();
+        loader.load_ok_quads::<Error, Error>(rule_triples(rule.path, results)?.map(|triple| {
+            let quad = triple?.in_graph(derived.clone());
             fingerprints.insert(fingerprint(quad.as_ref()));
             Ok(quad)
         }))?;
@@ -346,8 +323,10 @@ pub fn rederive_in_bulk(store: &Store) -> Result<()> {
     let stale = store
         .quads_for_pattern(None, None, None, Some(derived.as_ref().into()))
         .filter(|quad| {
-            quad.as_ref()
-                .is_ok_and(|quad| !fingerprints.contains(&fingerprint(quad.as_ref())))
+            // Read errors are kept, to be reported by the collect below.
+            quad.as_ref().map_or(true, |quad| {
+                !fingerprints.contains(&fingerprint(quad.as_ref()))
+            })
         })
         .collect::<std::result::Result<Vec<_>, _>>()?;
     if !stale.is_empty() {
@@ -381,19 +360,11 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
     transaction.clear_graph(derived.as_ref())?;
     let mut triples = Vec::new();
     for rule in bundle::rule_files() {
-        let query = sparql::prepare(rule.path, rule.text)?;
-        let results = query
+        let results = sparql::prepare(rule.path, rule.text)?
             .on_transaction(transaction)
-            .execute()
-            .map_err(|cause| Error::Evaluation {
-                origin: rule.path.to_owned(),
-                cause,
-            })?;
-        for triple in construct_results(rule.path, results)? {
-            triples.push(triple.map_err(|cause| Error::Evaluation {
-                origin: rule.path.to_owned(),
-                cause,
-            })?);
+            .execute();
+        for triple in rule_triples(rule.path, results)? {
+            triples.push(triple?);
         }
     }
     for triple in &triples {
@@ -407,13 +378,15 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
     Ok(derived)
 }
 
-/// The triples of a rule, which must be a CONSTRUCT query.
-fn construct_results<'a>(
-    origin: &str,
-    results: QueryResults<'a>,
-) -> Result<oxigraph::sparql::QueryTripleIter<'a>> {
-    match results {
-        QueryResults::Graph(triples) => Ok(triples),
+/// The triples of a rule, which must be a CONSTRUCT query, with errors naming the rule.
+fn rule_triples<'a>(
+    origin: &'a str,
+    results: std::result::Result<QueryResults<'a>, oxigraph::sparql::QueryEvaluationError>,
+) -> Result<impl Iterator<Item = Result<oxigraph::model::Triple>> + 'a> {
+    match results.map_err(|cause| Error::evaluation(origin, cause))? {
+        QueryResults::Graph(triples) => {
+            Ok(triples.map(move |triple| triple.map_err(|cause| Error::evaluation(origin, cause))))
+        }
         _ => Err(Error::Invalid(format!(
             "{origin}: a rule must be a CONSTRUCT query"
         ))),

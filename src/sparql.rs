@@ -86,10 +86,7 @@ pub fn select_in(
     text: &str,
     language: Option<&str>,
 ) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
-    let evaluation = |cause| Error::Evaluation {
-        origin: origin.to_owned(),
-        cause,
-    };
+    let evaluation = |cause| Error::evaluation(origin, cause);
     let mut prepared = prepare(origin, text)?;
     if let Some(language) = language {
         prepared = prepared.substitute_variable(
