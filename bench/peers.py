@@ -107,7 +107,14 @@ def load(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         engine.load(path)
         files.append({"path": str(path), "seconds": time.perf_counter() - start})
-    emit({"files": files})
+    record = {"files": files}
+    if isinstance(engine, Pyoxigraph) and args.store is not None:
+        # Compacted once after loading, as twinning does after a bulk load, so that both engines
+        # answer the queries from a compacted store; timed apart from the load.
+        start = time.perf_counter()
+        engine.store.optimize()
+        record["compact"] = time.perf_counter() - start
+    emit(record)
 
 
 def queries(args: argparse.Namespace) -> None:

@@ -860,8 +860,10 @@ def render_notes(bench: Bench) -> str:
         "timed as a whole process, start to exit, including the recomputation of the derived "
         "graph and a compaction; its \"bulk step\" row is the bulk loader alone (parsing and "
         "indexing the file, as reported by twinning on stderr), the same work as the peers' "
-        "loads, and the one the throughput target is checked on. pyoxigraph: `Store.bulk_load` into an on-disk store; rdflib: parsing into an "
-        "in-memory `Dataset`; both timed in-process around the load of that file. Peak RSS is the "
+        "loads, and the one the throughput target is checked on. pyoxigraph: `Store.bulk_load` into "
+        "an on-disk store, then `Store.optimize()` (untimed), so that both engines answer the "
+        "queries from a compacted store; rdflib: parsing into an in-memory `Dataset`; both timed "
+        "in-process around the load of that file. Peak RSS is the "
         "loading process's own (`wait4`, `ru_maxrss`); for the peers it includes the Python "
         "interpreter, and for rdflib the bundled data it parses first.",
         "Queries: twinning is timed as a whole `twinning query --store D FILE --format csv` "
@@ -880,8 +882,8 @@ def render_notes(bench: Bench) -> str:
     ]
     if "rdflib" in bench.peers and any(size > args.rdflib_max for size in args.sizes):
         notes.append(
-            f"rdflib is not run above {args.rdflib_max:,} agreements (--rdflib-max): its in-memory "
-            "store cannot hold the ~20 M triples of 1M agreements in this machine's memory; its "
+            f"rdflib is not run above {args.rdflib_max:,} agreements (--rdflib-max; its in-memory "
+            "store needs ~1.4 GB per million triples, and 1M agreements are ~20 M triples): its "
             "cells show \"—\"."
         )
     if args.skip_peers:
@@ -956,6 +958,8 @@ def main() -> None:
     print(markdown, end="")
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"scale-{datetime.now(timezone.utc):%Y-%m-%d}.md"
+    if path.exists():  # a second run on the same day keeps the first
+        path = RESULTS / f"scale-{datetime.now(timezone.utc):%Y-%m-%d-%H%M}.md"
     path.write_text(markdown, encoding="utf-8")
     progress(f"written to {path.relative_to(REPO)}")
 
