@@ -92,8 +92,9 @@ pub struct LoadArgs {
     /// Named graph to load a single file into (default: the file's file: URL).
     #[arg(long, requires = "files")]
     pub graph: Option<String>,
-    /// Use Oxigraph's bulk loader (automatic for files over 20 MB): streams with bounded memory
-    /// and shows progress; only into graphs that are still empty, so a failure loses nothing.
+    /// Use Oxigraph's bulk loader (automatic for files over 20 MiB): streams with bounded memory
+    /// and shows progress. A file with a syntax error changes nothing; an interrupted load is
+    /// finished by running it again.
     #[arg(long, requires = "files")]
     pub bulk: bool,
     /// Only recompute the derived graph (rdfs:label, Wikidata's direct properties) from what the
@@ -137,6 +138,11 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+    /// Write N-Quads in the store's own order as they are read, without sorting the lines or
+    /// relabelling blank nodes: memory stays constant however large the store (like
+    /// `oxigraph dump`). The default output is sorted, so that data changes diff cleanly.
+    #[arg(long, conflicts_with = "wikidata")]
+    pub stream: bool,
 }
 
 /// `twinning import`

@@ -76,6 +76,25 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
     Ok(())
 }
 
+/// Writes every quad as N-Quads in the store's own order, as they are read: constant memory, and
+/// a progress bar on a terminal. The order is the store's index order, which depends on the
+/// content, not on the order it was loaded in; blank nodes keep the store's labels.
+pub fn stream_nquads(store: &Store, out: impl Write) -> Result<()> {
+    let progress = crate::load::progress_bar("quads written");
+    let mut writer =
+        oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads).for_writer(out);
+    for (count, quad) in store.iter().enumerate() {
+        writer.serialize_quad(&quad?)?;
+        if count % 100_000 == 0 {
+            progress.set_position(count as u64);
+        }
+    }
+    let mut out = writer.finish()?;
+    out.flush()?;
+    progress.finish_and_clear();
+    Ok(())
+}
+
 /// All triples of all graphs, merged.
 pub fn union_graph(store: &Store) -> Result<Graph> {
     let mut graph = Graph::new();

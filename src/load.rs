@@ -182,7 +182,7 @@ pub fn change(
 /// Files larger than this go through the bulk loader.
 pub const BULK_THRESHOLD: u64 = 20 * 1024 * 1024;
 
-/// Streams a large file into an empty named graph with Oxigraph's bulk loader: bounded memory, a
+/// Streams a large file into its named graph with Oxigraph's bulk loader: bounded memory, a
 /// progress bar on a terminal, and nothing visible until the whole file has loaded (on a syntax
 /// error nothing is written). Then recomputes the derived graph, also in bulk, and compacts the
 /// store once (the bulk loader leaves many overlapping files; compacting them makes every later
@@ -191,28 +191,34 @@ pub const BULK_THRESHOLD: u64 = 20 * 1024 * 1024;
 /// Atomicity: the file's graph appears in one step, at the loader's commit. The derived graph is
 /// then replaced in a second step; should the process be killed between the two, the data is
 /// complete and `twinning load --rederive` recomputes the derived graph.
+///
+/// A graph that already holds data is replaced: the whole file is parsed first (a syntax error
+/// leaves the store as it was), then the old triples are removed in batches, which a transaction
+/// of millions of removals could not do in bounded memory. Should that be interrupted, the graph
+/// may be partly removed: loading the same file again finishes the replacement.
 pub fn bulk_load(
     store: &Store,
     path: &Path,
     syntax: RdfSyntax,
     graph: NamedNode,
 ) -> Result<BulkLoad> {
-    if store
+    let origin = path.display().to_string();
+    let started = Instant::now();
+    let replacing = if store
         .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
         .next()
         .is_some()
     {
-        return Err(Error::Format(format!(
-            "{}: the graph <{graph}> already holds data; the bulk loader only fills empty graphs \
-             (load without --bulk to replace it, or choose another --graph)",
-            path.display()
-        )));
-    }
+        check_syntax(path, syntax)?;
+        remove_graph_in_batches(store, &graph)?;
+        Some(started.elapsed())
+    } else {
+        None
+    };
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let started = Instant::now();
     let progress = progress_bar("triples loaded");
     let bar = progress.clone();
-    let origin = path.display().to_string();
     let mut loader = store
         .bulk_loader()
         .on_progress(move |count| bar.set_position(count));
@@ -231,16 +237,66 @@ pub fn bulk_load(
     progress.finish_and_clear();
     let loading = started.elapsed();
     let started = Instant::now();
-    rederive_in_bulk(store)?;
+    rederive_in_bulk(store).map_err(|cause| {
+        Error::Invalid(format!(
+            "{origin}: the data is loaded, but recomputing the derived graph failed ({cause}); \
+             run `twinning load --rederive` to finish"
+        ))
+    })?;
     let deriving = started.elapsed();
     let started = Instant::now();
     store.optimize()?;
     Ok(BulkLoad {
         triples: graph_size(store, &graph)?,
+        replacing,
         loading,
         deriving,
         compacting: started.elapsed(),
     })
+}
+
+/// Parses a whole file without keeping anything: its first syntax error, with file, line and
+/// column, or nothing.
+fn check_syntax(path: &Path, syntax: RdfSyntax) -> Result<()> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let origin = path.display().to_string();
+    let progress = progress_bar("triples checked");
+    for (count, quad) in RdfParser::from_format(syntax.to_oxigraph())
+        .for_reader(std::io::BufReader::new(file))
+        .enumerate()
+    {
+        match quad {
+            Ok(_) if count % 100_000 == 0 => progress.set_position(count as u64),
+            Ok(_) => {}
+            Err(oxigraph::io::RdfParseError::Syntax(e)) => return Err(syntax_error(&origin, &e)),
+            Err(oxigraph::io::RdfParseError::Io(e)) => return Err(Error::io(path, e)),
+        }
+    }
+    progress.finish_and_clear();
+    Ok(())
+}
+
+/// Empties a named graph in transactions of bounded size.
+fn remove_graph_in_batches(store: &Store, graph: &NamedNode) -> Result<()> {
+    const BATCH: usize = 100_000;
+    let progress = progress_bar("old triples removed");
+    loop {
+        let batch = store
+            .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+            .take(BATCH)
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        if batch.is_empty() {
+            break;
+        }
+        let mut transaction = store.start_transaction()?;
+        for quad in &batch {
+            transaction.remove(quad.as_ref());
+        }
+        transaction.commit()?;
+        progress.inc(batch.len() as u64);
+    }
+    progress.finish_and_clear();
+    Ok(())
 }
 
 /// What a bulk load did, and how long each of its steps took.
@@ -248,6 +304,8 @@ pub fn bulk_load(
 pub struct BulkLoad {
     /// Triples in the graph loaded.
     pub triples: usize,
+    /// Checking the file and removing the graph's old triples, when it held some.
+    pub replacing: Option<Duration>,
     /// Parsing and indexing the file, up to the loader's commit.
     pub loading: Duration,
     /// Recomputing the derived graph.
@@ -259,6 +317,9 @@ pub struct BulkLoad {
 impl std::fmt::Display for BulkLoad {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let rate = self.triples as f64 / self.loading.as_secs_f64().max(1e-9);
+        if let Some(replacing) = self.replacing {
+            write!(f, "replace {:.2} s, ", replacing.as_secs_f64())?;
+        }
         write!(
             f,
             "bulk load {:.2} s ({rate:.0} triples/s), derive {:.2} s, compact {:.2} s",
@@ -270,7 +331,7 @@ impl std::fmt::Display for BulkLoad {
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal.
-fn progress_bar(what: &str) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(what: &str) -> indicatif::ProgressBar {
     let progress =
         indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     progress.set_style(

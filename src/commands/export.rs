@@ -18,7 +18,17 @@ pub fn run(location: &Location, args: &ExportArgs) -> Result<()> {
             "--wikidata only applies to --format quickstatements".to_owned(),
         ));
     }
+    if args.stream && format != ExportFormat::Nquads {
+        return Err(Error::Format(
+            "--stream writes N-Quads only (--format nquads): the other formats merge, sort or \
+             nest triples, which needs the whole store in memory"
+                .to_owned(),
+        ));
+    }
     super::write_output(args.output.as_deref(), |out| {
+        if args.stream {
+            return export::stream_nquads(&session.store, out);
+        }
         match (format, format.rdf_syntax()) {
             (_, Some(syntax)) => export::export(&session.store, syntax, out),
             (ExportFormat::Quickstatements, None) => {

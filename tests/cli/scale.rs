@@ -16,6 +16,18 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes() {
     };
     assert_eq!(run("7"), run("7"));
     assert_ne!(run("7"), run("8"));
+    // --cities sets the number of cities, each a schema:City.
+    let output = bare()
+        .args(["synth", "--agreements", "50", "--cities", "120"])
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let cities = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter(|line| line.ends_with("<https://schema.org/City> ."))
+        .count();
+    assert_eq!(cities, 120);
 }
 
 #[test]
@@ -30,6 +42,51 @@ fn the_synthetic_graph_has_the_shape_of_the_real_data_and_answers_the_research_q
     assert_eq!(shape[0]["agreements"], "2000");
     assert_eq!(shape[0]["min"], "1");
     assert!(shape[0]["max"].parse::<u32>().unwrap() <= 8);
+    let parties = sandbox.select(&[
+        "-e",
+        "SELECT (MIN(?parties) AS ?min) (MAX(?parties) AS ?max) WHERE {
+           { SELECT ?a (COUNT(DISTINCT ?p) AS ?parties) WHERE { ?a a tw:Agreement ; tw:party ?p } GROUP BY ?a }
+           FILTER (STRSTARTS(STR(?a), \"https://w3id.org/twinning/id/synth/\")) }",
+    ]);
+    assert_eq!(
+        parties[0]["min"], "2",
+        "every agreement has two parties or more"
+    );
+    assert!(
+        parties[0]["max"].parse::<u32>().unwrap() > 2,
+        "some have more"
+    );
+    let languages = sandbox.select(&[
+        "-e",
+        "SELECT DISTINCT (LANG(?label) AS ?language) WHERE {
+           ?city a tw:Municipality ; skos:prefLabel ?label
+           FILTER (STRSTARTS(STR(?city), \"https://w3id.org/twinning/id/synth/\")) } ORDER BY ?language",
+    ]);
+    assert_eq!(
+        languages
+            .iter()
+            .map(|row| row["language"].as_str())
+            .collect::<Vec<_>>(),
+        ["ar", "en", "fr"]
+    );
+    // The synthetic home cities count in the research queries: 001's total grows by exactly the
+    // synthetic agreements, and it has a row for every home city.
+    let bundled = Sandbox::new();
+    bundled.twinning().arg("load").assert().success();
+    let total = |rows: &[std::collections::BTreeMap<String, String>]| {
+        rows.iter()
+            .find(|row| row["city"] == "Total")
+            .expect("a Total row")["table"]
+            .parse::<u32>()
+            .unwrap()
+    };
+    let per_city = sandbox.select(&["001"]);
+    assert_eq!(total(&per_city), total(&bundled.select(&["001"])) + 2000);
+    assert!(
+        per_city.len() > 20,
+        "one row per home city: {}",
+        per_city.len()
+    );
     let regions = sandbox.select(&["003_agreements_per_region"]);
     assert!(
         regions
@@ -37,7 +94,9 @@ fn the_synthetic_graph_has_the_shape_of_the_real_data_and_answers_the_research_q
             .all(|row| row["table"].parse::<u32>().unwrap() > 0),
         "every region has agreements: {regions:?}"
     );
-    for query in ["001", "002", "004", "005", "006", "007", "008"] {
+    for query in [
+        "001", "002", "004", "005", "006", "007", "008", "009", "010", "011", "012",
+    ] {
         assert!(
             !sandbox.select(&[query]).is_empty(),
             "{query} answers on the synthetic graph"
@@ -46,7 +105,7 @@ fn the_synthetic_graph_has_the_shape_of_the_real_data_and_answers_the_research_q
 }
 
 #[test]
-fn a_failed_bulk_load_writes_nothing_and_a_full_graph_is_refused() {
+fn a_failed_bulk_load_writes_nothing_and_a_later_one_replaces_the_graph() {
     let sandbox = Sandbox::new();
     sandbox.twinning().arg("load").assert().success();
     let before = sandbox.export_turtle();
@@ -59,9 +118,20 @@ fn a_failed_bulk_load_writes_nothing_and_a_full_graph_is_refused() {
         .code(2)
         .stderr(predicate::str::is_match(r"bad\.nt:\d+:\d+: syntax error").unwrap());
     assert_eq!(before, sandbox.export_turtle());
+    let objects = || {
+        sandbox
+            .select(&[
+                "-e",
+                "SELECT ?o WHERE { <http://example.org/a> <http://example.org/b> ?o } ORDER BY ?o",
+            ])
+            .into_iter()
+            .map(|row| row["o"].clone())
+            .collect::<Vec<_>>()
+    };
     let good = sandbox.file(
         "good.nt",
-        "<http://example.org/a> <http://example.org/b> \"c\" .\n",
+        "<http://example.org/a> <http://example.org/b> \"c\" .\n\
+         <http://example.org/a> <http://example.org/b> \"d\" .\n",
     );
     sandbox
         .twinning()
@@ -69,13 +139,34 @@ fn a_failed_bulk_load_writes_nothing_and_a_full_graph_is_refused() {
         .arg(&good)
         .assert()
         .success();
+    assert_eq!(objects(), ["c", "d"]);
+    // A broken version of the same file: checked before anything is removed.
+    let loaded = sandbox.export_turtle();
+    sandbox.file(
+        "good.nt",
+        "<http://example.org/a> <http://example.org/b> \"e\" .\n<http://example.org/a> oops\n",
+    );
     sandbox
         .twinning()
         .args(["load", "--bulk"])
         .arg(&good)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("already holds data"));
+        .stderr(predicate::str::is_match(r"good\.nt:2:\d+: syntax error").unwrap());
+    assert_eq!(loaded, sandbox.export_turtle());
+    // A corrected version replaces the graph's old triples.
+    sandbox.file(
+        "good.nt",
+        "<http://example.org/a> <http://example.org/b> \"e\" .\n",
+    );
+    sandbox
+        .twinning()
+        .args(["load", "--bulk"])
+        .arg(&good)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_match(r"good\.nt: replace [\d.]+ s, bulk load").unwrap());
+    assert_eq!(objects(), ["e"]);
 }
 
 #[test]
@@ -156,4 +247,41 @@ fn a_later_bulk_load_withdraws_derived_triples_that_no_longer_follow() {
         .assert()
         .success();
     assert_eq!(twinned(&sandbox), "0");
+}
+
+#[test]
+fn a_streamed_export_holds_the_same_quads_as_the_sorted_one() {
+    let sandbox = world(300);
+    let export = |args: &[&str]| {
+        let output = sandbox
+            .twinning()
+            .args(["export", "--format", "nquads"])
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{output:?}");
+        let text = String::from_utf8(output.stdout).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        lines.sort();
+        lines
+    };
+    let sorted = export(&[]);
+    let streamed = export(&["--stream"]);
+    assert_eq!(sorted.len(), streamed.len());
+    assert!(sorted.len() > 5000, "{} quads", sorted.len());
+    // Blank nodes are labelled canonically in the sorted export and by the store when streamed.
+    let named = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|line| !line.contains("_:"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named(&sorted), named(&streamed));
+    sandbox
+        .twinning()
+        .args(["export", "--stream", "--format", "turtle"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--stream writes N-Quads only"));
 }
