@@ -86,6 +86,7 @@ impl Session {
                 fs::create_dir_all(path).map_err(|e| open_error(path, e))?;
                 let lock = lock_exclusive(path)?;
                 let store = Store::open(path).map_err(|e| open_error(path, e))?;
+                remove_interrupted_bulk_files(path);
                 Ok(Self {
                     store,
                     location: location.clone(),
@@ -157,6 +158,35 @@ fn warn_if_stale(path: &Path) {
                 path.display()
             );
         }
+    }
+}
+
+/// Oxigraph's bulk loader writes its sorted runs as `bulk-*.sst` files in the store directory and
+/// deletes them once ingested, or when it fails; a load killed by a signal (Ctrl-C) leaves them,
+/// gigabytes at world scale. They are never part of the database (RocksDB copies what it ingests),
+/// and no other writer can be loading now: we hold the store's exclusive lock and RocksDB's.
+fn remove_interrupted_bulk_files(path: &Path) {
+    let Ok(entries) = fs::read_dir(path) else {
+        return;
+    };
+    let (mut files, mut bytes) = (0, 0);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("bulk-") && name.ends_with(".sst") {
+            let size = entry.metadata().map_or(0, |m| m.len());
+            if fs::remove_file(entry.path()).is_ok() {
+                files += 1;
+                bytes += size;
+            }
+        }
+    }
+    if files > 0 {
+        eprintln!(
+            "note: removed {files} temporary file(s) ({:.1} MB) left in {} by an interrupted bulk load",
+            bytes as f64 / 1e6,
+            path.display()
+        );
     }
 }
 
