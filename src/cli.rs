@@ -99,8 +99,12 @@ pub struct LoadArgs {
     pub bulk: bool,
     /// Only recompute the derived graph (rdfs:label, Wikidata's direct properties) from what the
     /// store holds: the recovery step should a bulk load be interrupted after its data commit.
-    #[arg(long, conflicts_with_all = ["files", "bulk"])]
+    #[arg(long, conflicts_with_all = ["files", "bulk", "vocabulary"])]
     pub rederive: bool,
+    /// Load the bundled ontology and schemes (themes, regions, kinds…) without the paper's data,
+    /// with FILES: to study other cities, whose files make them members of coll:home-cities.
+    #[arg(long)]
+    pub vocabulary: bool,
 }
 
 /// `twinning query`

@@ -75,6 +75,14 @@ pub fn bundled_documents() -> Result<Vec<Document>> {
     bundle::rdf_files().map(Document::from_bundle).collect()
 }
 
+/// Parses the bundled ontology and schemes only (`ontology/`), without the paper's data.
+pub fn bundled_vocabulary() -> Result<Vec<Document>> {
+    bundle::rdf_files()
+        .filter(|file| file.path.starts_with("ontology/"))
+        .map(Document::from_bundle)
+        .collect()
+}
+
 /// Loads the bundled ontology and data, replacing their graphs.
 pub fn load_bundle(store: &Store) -> Result<LoadSummary> {
     load_documents(store, &bundled_documents()?)
@@ -113,6 +121,14 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
         summary.insert(graph.as_str().to_owned(), graph_size(store, graph)?);
     }
     Ok(summary)
+}
+
+/// Whether a named graph holds any triple.
+pub fn holds_data(store: &Store, graph: &NamedNode) -> bool {
+    store
+        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
+        .next()
+        .is_some()
 }
 
 /// The number of triples in a named graph, counted by SPARQL (on the store's encoded terms,
@@ -204,11 +220,7 @@ pub fn bulk_load(
 ) -> Result<BulkLoad> {
     let origin = path.display().to_string();
     let started = Instant::now();
-    let replacing = if store
-        .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
-        .next()
-        .is_some()
-    {
+    let replacing = if holds_data(store, &graph) {
         check_syntax(path, syntax)?;
         remove_graph_in_batches(store, &graph)?;
         Some(started.elapsed())

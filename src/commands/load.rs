@@ -24,14 +24,20 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
         return Ok(());
     }
     let (bulk, small): (Vec<_>, Vec<_>) = args.files.iter().partition(|path| large(path));
-    let documents = if args.files.is_empty() {
+    let mut documents = if args.vocabulary {
+        load::bundled_vocabulary()?
+    } else if args.files.is_empty() {
         load::bundled_documents()?
     } else {
-        small
-            .iter()
-            .map(|path| Document::from_file(path, args.format, args.graph.as_deref()))
-            .collect::<Result<Vec<_>>>()?
+        Vec::new()
     };
+    for path in &small {
+        documents.push(Document::from_file(
+            path,
+            args.format,
+            args.graph.as_deref(),
+        )?);
+    }
     let session = Session::open_for_writing(location)?;
     let mut summary = load::load_documents(&session.store, &documents)?;
     for path in bulk {
@@ -52,8 +58,15 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
             load::graph_size(&session.store, &load::derived_graph())?,
         );
     }
-    if args.files.is_empty() {
+    if args.files.is_empty() && !args.vocabulary {
         session.mark_bundle_loaded()?;
+    }
+    if args.vocabulary && holds_papers_data(&session.store)? {
+        eprintln!(
+            "note: {} still holds the paper's data and its four home cities; load into a new \
+             --store to study other cities alone",
+            session.location.describe()
+        );
     }
     for (graph, triples) in &summary {
         println!("{triples:>8} triples  <{graph}>");
@@ -64,4 +77,16 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
         session.location.describe()
     );
     Ok(())
+}
+
+/// Whether any graph of the paper's bundled data (`data/`) holds triples.
+fn holds_papers_data(store: &oxigraph::store::Store) -> Result<bool> {
+    for file in crate::bundle::rdf_files().filter(|file| file.path.starts_with("data/")) {
+        let graph = oxigraph::model::NamedNode::new(file.graph_name())
+            .map_err(|e| crate::error::Error::Invalid(format!("{}: {e}", file.path)))?;
+        if load::holds_data(store, &graph) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
