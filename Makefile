@@ -7,13 +7,17 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint validate build deps e2e-tools clean-store bench
+.PHONY: report test lint validate build deps clients e2e-tools clean-store bench
 
 report: build
 	$(TWINNING) load
 	$(TWINNING) report
 
-test: deps
+# The tests that use Python's SPARQL clients (the endpoint's protocol, and rdflib as a second
+# engine for the exports) run when TWINNING_PYTHON names a Python that has them: the venv below.
+test: deps clients
+	@if [ -z "$$TWINNING_PYTHON" ] && "$(VENV)/bin/python" -c 'import rdflib, SPARQLWrapper' 2>/dev/null; then \
+		export TWINNING_PYTHON="$(VENV)/bin/python"; fi; \
 	cargo test --release
 
 # The bundled data against the SHACL shapes (exit 1 on violations).
@@ -43,6 +47,17 @@ deps:
 			echo "libclang is missing: run 'sudo apt-get install -y libclang-dev' (needed to build RocksDB)"; \
 			exit 1; \
 		fi; \
+	fi
+
+# Independent SPARQL clients, pinned: the interop tests list the research queries that rdflib 7.6
+# answers correctly. Without network access the tests that need them are skipped, with a note.
+VENV = $(HOME)/.cache/twinning/venv
+CLIENTS = SPARQLWrapper==2.0.0 rdflib==7.6.0
+clients:
+	@if ! "$(VENV)/bin/python" -c 'import SPARQLWrapper, rdflib, sys; sys.exit(rdflib.__version__ != "7.6.0")' 2>/dev/null; then \
+		echo "installing $(CLIENTS) into $(VENV) (for the client and interop tests)"; \
+		{ [ -x "$(VENV)/bin/python" ] || python3 -m venv "$(VENV)"; } && "$(VENV)/bin/pip" install -q $(CLIENTS) \
+			|| echo "warning: could not install $(CLIENTS); the tests that need them will be skipped"; \
 	fi
 
 # Debian's Chromium and LibreOffice Calc, for the end-to-end tests (the HTML report and query

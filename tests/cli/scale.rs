@@ -285,3 +285,67 @@ fn a_streamed_export_holds_the_same_quads_as_the_sorted_one() {
         .code(2)
         .stderr(predicate::str::contains("--stream writes N-Quads only"));
 }
+
+#[test]
+fn the_research_queries_answer_for_other_cities_without_the_papers_data() {
+    let sandbox = Sandbox::new();
+    let world = sandbox.dir.path().join("world.nt");
+    bare()
+        .args(["synth", "--agreements", "200", "--cities", "150", "-o"])
+        .arg(&world)
+        .assert()
+        .success();
+    sandbox
+        .twinning()
+        .args(["load", "--vocabulary"])
+        .arg(&world)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("still holds the paper's data").not());
+    let per_city = sandbox.select(&["001"]);
+    // The synthetic world's own home cities (one in 25 of its cities), and a total of its
+    // agreements only: none of the paper's four cities.
+    assert_eq!(per_city.len(), 150 / 25 + 1, "{per_city:?}");
+    assert!(per_city.iter().all(|row| row["city"] != "Dakhla"));
+    let total = per_city.iter().find(|row| row["city"] == "Total").unwrap();
+    assert_eq!(total["table"], "200");
+    let themes = sandbox.select(&["004"]);
+    assert!(
+        themes.iter().any(|row| row["agreements"] != "0"),
+        "{themes:?}"
+    );
+    sandbox
+        .twinning()
+        .args(["report", "--format", "markdown"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("City 0"));
+    // Loading the vocabulary where the paper's data already is says so.
+    let full = Sandbox::new();
+    full.twinning().arg("load").assert().success();
+    full.twinning()
+        .args(["load", "--vocabulary"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("still holds the paper's data"));
+}
+
+#[test]
+fn files_left_by_an_interrupted_bulk_load_are_removed_by_the_next_writer() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    // What a bulk load killed by Ctrl-C leaves: its sorted runs, not yet ingested.
+    let stray = sandbox.store().join("bulk-1234.sst");
+    std::fs::write(&stray, vec![0_u8; 4096]).unwrap();
+    sandbox
+        .twinning()
+        .args(["load", "--rederive"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "removed 1 temporary file(s) (0.0 MB) left in",
+        ));
+    assert!(!stray.exists());
+    assert_eq!(before, sandbox.export_turtle());
+}
