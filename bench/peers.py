@@ -139,8 +139,13 @@ def report(args: argparse.Namespace) -> None:
     """The `report` job."""
     engine = open_engine(args.engine)
     engine.load(args.file)
-    rows = {path.stem: engine.query(path.read_text(encoding="utf-8")) for path in args.queries}
-    emit({"rows": rows})
+    rows, errors = {}, {}
+    for path in args.queries:
+        try:
+            rows[path.stem] = engine.query(path.read_text(encoding="utf-8"))
+        except Exception as error:  # a peer failing a query is a result, not a crash
+            errors[path.stem] = f"{type(error).__name__}: {error}"
+    emit({"rows": rows, "errors": errors})
 
 
 def versions(_: argparse.Namespace) -> None:

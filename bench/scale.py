@@ -6,7 +6,8 @@ pyoxigraph (the same engine from Python) and rdflib: load throughput and peak RS
 and number of rows of each research query (queries/0*.rq). On the bundled data, it times a cold
 `twinning report` against peers that parse the same data and answer the same queries. Prints a
 Markdown report of medians on stdout, with the issue's targets marked met or missed (measured,
-never asserted), and writes it to bench/results/scale-<UTC date>.md. Progress goes to stderr.
+never asserted), and writes it to bench/results/scale-<UTC start: YYYY-MM-DD-HHMM>.md. Progress
+goes to stderr.
 
 The driver needs only the standard library. The peers (bench/peers.py) run in a venv at
 ~/.cache/twinning/bench-venv, created and filled by pip on first use.
@@ -232,6 +233,8 @@ class Results:
         default_factory=lambda: defaultdict(list)
     )
     triples: dict[int, int] = field(default_factory=dict)
+    # The research queries a peer failed (raised an error on) in its cold report, with the error.
+    report_failures: dict[str, dict[str, str]] = field(default_factory=dict)
     # Seconds of twinning's other load steps, by (size, "derive" | "compact").
     steps: dict[tuple[int, str], list[float]] = field(default_factory=lambda: defaultdict(list))
 
@@ -361,7 +364,7 @@ class Bench:
             size * (SYNTH_BYTES_PER_AGREEMENT + stores * STORE_BYTES_PER_AGREEMENT)
             for size in sizes
         ]
-        need = sum(needed) if self.args.keep else max(needed)
+        need = sum(needed) if self.args.keep else max(needed, default=0)
         free = shutil.disk_usage(self.work).free
         if free < need:
             what = f"{sizes[0]:,} agreements"
@@ -394,6 +397,9 @@ class Bench:
                     timeout=self.args.peer_timeout,
                 )
                 self.results.reports[peer].append(Timed.of(report))
+                if report.returncode == 0 and not report.timed_out:
+                    errors = json.loads(report.stdout).get("errors", {})
+                    self.results.report_failures.setdefault(peer, {}).update(errors)
 
     def synthesize(self, size: int) -> Path:
         """The synthetic N-Triples file of this size, and its number of triples."""
@@ -700,6 +706,9 @@ def render_reports(bench: Bench) -> str:
     for peer in bench.peers:
         summary = results.report(peer)
         what = f"{peer}: parse bundle.nq in memory, answer the {len(QUERY_FILES)} research queries"
+        failed = results.report_failures.get(peer)
+        if failed:
+            what += f" (fails {', '.join(sorted(failed))}: an error, timed until it is raised)"
         cells = [what, format_seconds(summary.seconds, args.peer_timeout)]
         cells.append(format_kib(summary.rss_kib))
         rows.append(cells + [""] * (len(header) - len(cells)))
@@ -886,6 +895,9 @@ def render_notes(bench: Bench) -> str:
             "store needs ~1.4 GB per million triples, and 1M agreements are ~20 M triples): its "
             "cells show \"—\"."
         )
+    for peer, failed in sorted(bench.results.report_failures.items()):
+        for query, error in sorted(failed.items()):
+            notes.append(f"Cold report: {peer} fails {query} with {error[:300]}")
     if args.skip_peers:
         notes.append("The peers were not run (--skip-peers).")
     notes += [f"Error: {error}" for error in collect_errors(bench)]
@@ -913,6 +925,8 @@ def collect_errors(bench: Bench) -> list[str]:
 def sizes(text: str) -> list[int]:
     """--sizes: distinct numbers of agreements, smallest first (a query that times out at one
     size is not run at the larger ones)."""
+    if text == "none":  # the cold report only
+        return []
     values = sorted({int(value) for value in text.split(",")})
     if values[0] < 1:
         raise argparse.ArgumentTypeError("sizes are positive numbers of agreements")
@@ -925,8 +939,8 @@ def parse_args() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=sizes, default=[10_000, 100_000, 1_000_000],
-                        help="numbers of agreements, comma-separated "
-                             "(default: 10000,100000,1000000)")
+                        help="numbers of agreements, comma-separated, or none for the cold "
+                             "report only (default: 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default: 3)")
     parser.add_argument("--rdflib-max", type=int, default=10_000,
                         help="largest size rdflib is run at (default: 10000)")
@@ -951,15 +965,14 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
+    started = datetime.now(timezone.utc)
     try:
         markdown = Bench(args).run()
     except BenchError as error:
         sys.exit(f"bench: {error}")
     print(markdown, end="")
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"scale-{datetime.now(timezone.utc):%Y-%m-%d}.md"
-    if path.exists():  # a second run on the same day keeps the first
-        path = RESULTS / f"scale-{datetime.now(timezone.utc):%Y-%m-%d-%H%M}.md"
+    path = RESULTS / f"scale-{started:%Y-%m-%d-%H%M}.md"
     path.write_text(markdown, encoding="utf-8")
     progress(f"written to {path.relative_to(REPO)}")
 
