@@ -942,8 +942,8 @@ def parse_args() -> argparse.Namespace:
                         help="numbers of agreements, comma-separated, or none for the cold "
                              "report only (default: 10000,100000,1000000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (default: 3)")
-    parser.add_argument("--rdflib-max", type=int, default=10_000,
-                        help="largest size rdflib is run at (default: 10000)")
+    parser.add_argument("--rdflib-max", type=int, default=100_000,
+                        help="largest size rdflib is run at (default: 100000)")
     parser.add_argument("--peer-timeout", type=float, default=120,
                         help="seconds per peer query (default: 120)")
     parser.add_argument("--timeout", type=float, default=600,
