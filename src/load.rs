@@ -61,9 +61,12 @@ impl Document {
     }
 
     fn from_bundle(file: BundledFile) -> Result<Self> {
-        let graph = NamedNode::new(file.graph_name())
-            .map_err(|e| Error::Invalid(format!("{}: bad graph name: {e}", file.path)))?;
-        Self::parse(file.path, file.text.as_bytes(), RdfSyntax::Turtle, graph)
+        Self::parse(
+            file.path,
+            file.text.as_bytes(),
+            RdfSyntax::Turtle,
+            bundled_graph(&file)?,
+        )
     }
 }
 
@@ -73,6 +76,22 @@ pub type LoadSummary = BTreeMap<String, usize>;
 /// Parses every bundled ontology and data file.
 pub fn bundled_documents() -> Result<Vec<Document>> {
     bundle::rdf_files().map(Document::from_bundle).collect()
+}
+
+/// The named graph a bundled file is loaded into.
+fn bundled_graph(file: &BundledFile) -> Result<NamedNode> {
+    NamedNode::new(file.graph_name())
+        .map_err(|e| Error::Invalid(format!("{}: bad graph name: {e}", file.path)))
+}
+
+/// Whether any graph of the paper's bundled data (`data/`) holds triples.
+pub fn holds_papers_data(store: &Store) -> Result<bool> {
+    for file in bundle::rdf_files().filter(|file| file.path.starts_with("data/")) {
+        if holds_data(store, &bundled_graph(&file)?) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Parses the bundled ontology and schemes only (`ontology/`), without the paper's data.

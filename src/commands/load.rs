@@ -61,7 +61,7 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     if args.files.is_empty() && !args.vocabulary {
         session.mark_bundle_loaded()?;
     }
-    if args.vocabulary && holds_papers_data(&session.store)? {
+    if args.vocabulary && load::holds_papers_data(&session.store)? {
         eprintln!(
             "note: {} still holds the paper's data and its four home cities; load into a new \
              --store to study other cities alone",
@@ -77,16 +77,4 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
         session.location.describe()
     );
     Ok(())
-}
-
-/// Whether any graph of the paper's bundled data (`data/`) holds triples.
-fn holds_papers_data(store: &oxigraph::store::Store) -> Result<bool> {
-    for file in crate::bundle::rdf_files().filter(|file| file.path.starts_with("data/")) {
-        let graph = oxigraph::model::NamedNode::new(file.graph_name())
-            .map_err(|e| crate::error::Error::Invalid(format!("{}: {e}", file.path)))?;
-        if load::holds_data(store, &graph) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
 }
