@@ -7,7 +7,7 @@ CARGO_TARGET_DIR ?= $(HOME)/.cache/twinning/target
 export CARGO_TARGET_DIR
 TWINNING = $(CARGO_TARGET_DIR)/release/twinning
 
-.PHONY: report test lint validate build deps clients e2e-tools clean-store bench
+.PHONY: report test lint validate build install deps clients e2e-tools clean-store bench
 
 report: build
 	$(TWINNING) load
@@ -31,23 +31,20 @@ lint: deps
 build: deps
 	cargo build --release
 
+# Puts `twinning` on PATH (~/.cargo/bin), reusing the release build above.
+install: deps
+	cargo install --locked --path .
+
 # The scale benchmark (issue #7): load, queries and cold report against pyoxigraph and rdflib, at
 # 10k, 100k and 1M synthetic agreements; prints a Markdown table of medians and writes it to
 # bench/results/. Takes long at 1M; options, e.g.: make bench BENCH_ARGS="--sizes 10000 --runs 1"
 bench: build
 	python3 bench/scale.py --twinning $(TWINNING) $(BENCH_ARGS)
 
-# RocksDB's build script runs bindgen, which needs libclang.
+# RocksDB's build script runs bindgen, which needs libclang (not libclang-cpp, which a fresh image
+# has): the script looks where bindgen looks, installs libclang-dev as root, or stops with the command.
 deps:
-	@if ! ldconfig -p 2>/dev/null | grep -q 'libclang[-.0-9]*\.so' && ! ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "installing libclang-dev (needed to build RocksDB)"; \
-			(apt-get install -y -qq libclang-dev || (apt-get update -qq && apt-get install -y -qq libclang-dev)) >/dev/null; \
-		else \
-			echo "libclang is missing: run 'sudo apt-get install -y libclang-dev' (needed to build RocksDB)"; \
-			exit 1; \
-		fi; \
-	fi
+	@sh .ci/libclang.sh
 
 # Independent SPARQL clients, pinned: the interop tests list the research queries that rdflib 7.6
 # answers correctly. Without network access the tests that need them are skipped, with a note.

@@ -12,4 +12,5 @@ mod query;
 mod report;
 mod scale;
 mod serve;
+mod setup;
 mod wikidata;
