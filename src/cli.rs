@@ -26,14 +26,17 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Where the store lives.
-#[derive(Debug, Args)]
+/// Where the store lives: given before the command (`twinning --store DIR query …`) or after it
+/// (`twinning query --store DIR …`), by the commands that use a store.
+#[derive(Debug, Clone, Default, Args)]
 pub struct StoreArgs {
-    /// Store directory (default: ~/.local/share/twinning/store, following XDG_DATA_HOME).
-    #[arg(long, global = true, env = "TWINNING_STORE", value_hint = clap::ValueHint::DirPath)]
+    /// Store directory (default: $TWINNING_STORE, else ~/.local/share/twinning/store, following
+    /// XDG_DATA_HOME).
+    #[arg(long, value_hint = clap::ValueHint::DirPath)]
     pub store: Option<PathBuf>,
-    /// Use a throwaway in-memory store, loaded with the bundled data.
-    #[arg(long, global = true, conflicts_with = "store")]
+    /// Use a throwaway in-memory store, loaded with the bundled data (wins over
+    /// $TWINNING_STORE).
+    #[arg(long, conflicts_with = "store")]
     pub memory: bool,
 }
 
@@ -78,11 +81,37 @@ pub enum Command {
     ///
     /// Exit code 0 when nothing is a violation (warnings are printed), 1 on violations.
     Validate(ValidateArgs),
+    /// Print the manual page (roff): `twinning man | man -l -`, or a command's: `twinning man query`.
+    ///
+    /// Generated from the same definitions as --help, so it never differs from it.
+    Man(ManArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example: `twinning completions bash > ~/.local/share/bash-completion/completions/twinning`.
+    Completions(CompletionsArgs),
+}
+
+/// `twinning man`
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page (`twinning man query`: twinning-query(1)); without it, twinning(1).
+    pub command: Option<String>,
+}
+
+/// `twinning completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `twinning load`
 #[derive(Debug, Args)]
 pub struct LoadArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// RDF files to load; without files, the bundled ontology and data.
     #[arg(value_hint = clap::ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
@@ -110,6 +139,9 @@ pub struct LoadArgs {
 /// `twinning query`
 #[derive(Debug, Args)]
 pub struct QueryArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// A .rq file, or the slug of a bundled query (001_agreements_per_city, agreements_per_city, 1).
     #[arg(required_unless_present_any = ["expression", "list"], conflicts_with_all = ["expression", "list"])]
     pub query: Option<String>,
@@ -132,6 +164,9 @@ pub struct QueryArgs {
 /// `twinning export`
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Output format (default: from the -o extension, else turtle).
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
@@ -152,6 +187,9 @@ pub struct ExportArgs {
 /// `twinning import`
 #[derive(Debug, Args)]
 pub struct ImportArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// The CSV file (UTF-8, comma-separated, with the template's header).
     #[arg(required_unless_present = "template", conflicts_with = "template", value_hint = clap::ValueHint::FilePath)]
     pub file: Option<PathBuf>,
@@ -173,6 +211,9 @@ pub struct ImportArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("mode").required(true).args(["status", "wikidata", "endpoint", "print_query"])))]
 pub struct LinkArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// List every city and country with its Wikidata link status and evidence.
     #[arg(long)]
     pub status: bool,
@@ -204,6 +245,9 @@ pub struct LinkArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("source").required(true).args(["wikidata", "endpoint", "print_query"])))]
 pub struct WikidataDiffArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Wikidata's P190 statements saved as SPARQL JSON results (?item ?twin ?start).
     #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
     pub wikidata: Option<PathBuf>,
@@ -236,6 +280,9 @@ pub enum DiffFormat {
 /// `twinning serve`
 #[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:7878")]
     pub bind: std::net::SocketAddr,
@@ -245,6 +292,10 @@ pub struct ServeArgs {
     /// Most rows or triples a query may return (more is answered with 413).
     #[arg(long, default_value_t = 100_000)]
     pub max_results: usize,
+    /// Largest request body accepted, in bytes (a query, an update or a graph sent to /store);
+    /// larger bodies are answered with 413.
+    #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
+    pub max_body: u64,
     /// Accept SPARQL Update and Graph Store writes (requires --token-file).
     #[arg(long, requires = "token_file")]
     pub allow_update: bool,
@@ -307,6 +358,9 @@ pub enum ReportFormat {
 /// `twinning report`
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
     /// Report format: text (Markdown-compatible, for the terminal), markdown, or html (one
     /// self-contained file with charts and a map).
     #[arg(long, value_enum, default_value_t = ReportStyle::Text)]

@@ -112,12 +112,14 @@ pub enum Error {
         message: String,
     },
     /// A SPARQL endpoint failed to answer.
-    #[error("{endpoint}: {message}; nothing was written (use --print-query and --wikidata FILE to work offline)")]
+    #[error("{endpoint}: {message}; {hint}")]
     Endpoint {
         /// The endpoint URL.
         endpoint: String,
         /// What went wrong.
         message: String,
+        /// What the user can do instead: depends on the command that called the endpoint.
+        hint: &'static str,
     },
     /// A bundled file does not have the shape the program expects.
     #[error("{0}")]

@@ -24,7 +24,9 @@ use crate::vocab::PREFIXES;
 /// Writes the whole store in `syntax`. Graph syntaxes get the union of all named graphs.
 pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<()> {
     match syntax {
-        RdfSyntax::Turtle => write_turtle(&mut union_graph(store)?, &mut out)?,
+        RdfSyntax::Turtle | RdfSyntax::Ntriples | RdfSyntax::Rdfxml | RdfSyntax::Jsonld => {
+            write_graph(syntax, &mut union_graph(store)?, &mut out)?;
+        }
         RdfSyntax::Trig => {
             let dataset = canonical_dataset(store)?;
             let quads: Vec<([SimpleTerm<'_>; 3], Option<SimpleTerm<'_>>)> = dataset
@@ -49,27 +51,12 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
                 .serialize_dataset(&quads)
                 .map_err(sophia_error)?;
         }
-        RdfSyntax::Ntriples => {
-            let mut graph = union_graph(store)?;
-            graph.canonicalize(CanonicalizationAlgorithm::default());
-            let lines: BTreeSet<String> = graph.iter().map(|t| format!("{t} .\n")).collect();
-            lines
-                .iter()
-                .try_for_each(|line| out.write_all(line.as_bytes()))?;
-        }
         RdfSyntax::Nquads => {
             let dataset = canonical_dataset(store)?;
             let lines: BTreeSet<String> = dataset.iter().map(|q| format!("{q} .\n")).collect();
             lines
                 .iter()
                 .try_for_each(|line| out.write_all(line.as_bytes()))?;
-        }
-        RdfSyntax::Rdfxml | RdfSyntax::Jsonld => {
-            let mut writer = syntax.serializer().for_writer(&mut out);
-            for triple in &union_graph(store)? {
-                writer.serialize_triple(triple)?;
-            }
-            writer.finish()?;
         }
     }
     out.flush()?;
@@ -80,18 +67,17 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
 /// a progress bar on a terminal. The order is the store's index order, which depends on the
 /// content, not on the order it was loaded in; blank nodes keep the store's labels.
 pub fn stream_nquads(store: &Store, out: impl Write) -> Result<()> {
-    let progress = crate::load::progress_bar("quads written");
+    let (_progress, bar) = crate::progress::single("export", "quads");
     let mut writer =
         oxigraph::io::RdfSerializer::from_format(oxigraph::io::RdfFormat::NQuads).for_writer(out);
     for (count, quad) in store.iter().enumerate() {
         writer.serialize_quad(&quad?)?;
         if count % 100_000 == 0 {
-            progress.set_position(count as u64);
+            bar.set_position(count as u64);
         }
     }
     let mut out = writer.finish()?;
     out.flush()?;
-    progress.finish_and_clear();
     Ok(())
 }
 
@@ -103,6 +89,35 @@ pub fn union_graph(store: &Store) -> Result<Graph> {
         graph.insert(quad.as_ref());
     }
     Ok(graph)
+}
+
+/// Writes one graph in a graph syntax, deterministically: Turtle pretty and sorted, N-Triples as
+/// sorted lines, JSON-LD compacted with the project's prefixes; RDF/XML from Oxigraph's writer.
+/// Blank nodes are relabelled canonically first.
+pub fn write_graph(syntax: RdfSyntax, graph: &mut Graph, mut out: impl Write) -> Result<()> {
+    match syntax {
+        RdfSyntax::Turtle => write_turtle(graph, out),
+        RdfSyntax::Ntriples => {
+            graph.canonicalize(CanonicalizationAlgorithm::default());
+            let lines: BTreeSet<String> = graph.iter().map(|t| format!("{t} .\n")).collect();
+            lines
+                .iter()
+                .try_for_each(|line| out.write_all(line.as_bytes()))?;
+            Ok(())
+        }
+        RdfSyntax::Jsonld => {
+            graph.canonicalize(CanonicalizationAlgorithm::default());
+            crate::jsonld::write_compact(graph, out)
+        }
+        RdfSyntax::Rdfxml | RdfSyntax::Trig | RdfSyntax::Nquads => {
+            let mut writer = syntax.serializer().for_writer(out);
+            for triple in graph.iter() {
+                writer.serialize_triple(triple)?;
+            }
+            writer.finish()?;
+            Ok(())
+        }
+    }
 }
 
 /// Writes a graph as pretty, deterministic Turtle with the project's prefixes (blank nodes are

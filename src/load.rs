@@ -7,13 +7,14 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfParser, RdfSyntaxError};
-use oxigraph::model::{GraphName, NamedNode, NamedNodeRef, Quad, QuadRef};
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::{Store, Transaction};
 
 use crate::bundle::{self, BundledFile};
 use crate::error::{Error, Result};
 use crate::format::RdfSyntax;
+use crate::progress::Progress;
 use crate::sparql;
 use crate::vocab::DERIVED_GRAPH;
 
@@ -189,6 +190,49 @@ pub fn insert_triples(
     Ok(())
 }
 
+/// Writes `triples` into `graph` (the default graph or a named one), first emptying it when
+/// `replace`, and recomputes the derived graph, in one transaction: readers see the graph before
+/// or after, never half of it. For the Graph Store Protocol's PUT and POST.
+pub fn write_graph(
+    store: &Store,
+    graph: GraphNameRef<'_>,
+    triples: &oxigraph::model::Graph,
+    replace: bool,
+) -> Result<()> {
+    let mut transaction = store.start_transaction()?;
+    if replace {
+        transaction.clear_graph(graph)?;
+    }
+    if let GraphNameRef::NamedNode(name) = graph {
+        // An empty PUT still creates the graph (it then exists, empty).
+        transaction.insert_named_graph(name);
+    }
+    for triple in triples {
+        transaction.insert(QuadRef::new(
+            triple.subject,
+            triple.predicate,
+            triple.object,
+            graph,
+        ));
+    }
+    derive(&mut transaction)?;
+    transaction.commit()?;
+    Ok(())
+}
+
+/// Removes a graph (a named graph disappears; the default graph is emptied) and recomputes the
+/// derived graph, in one transaction. For the Graph Store Protocol's DELETE.
+pub fn remove_graph(store: &Store, graph: GraphNameRef<'_>) -> Result<()> {
+    let mut transaction = store.start_transaction()?;
+    match graph {
+        GraphNameRef::NamedNode(name) => transaction.remove_named_graph(name)?,
+        other => transaction.clear_graph(other)?,
+    }
+    derive(&mut transaction)?;
+    transaction.commit()?;
+    Ok(())
+}
+
 /// Removes `remove` and adds `add` to `graph`, then recomputes the derived graph, in one
 /// transaction.
 pub fn change(
@@ -238,18 +282,19 @@ pub fn bulk_load(
     graph: NamedNode,
 ) -> Result<BulkLoad> {
     let origin = path.display().to_string();
+    let mut progress = Progress::new(3);
     let started = Instant::now();
     let replacing = if holds_data(store, &graph) {
-        check_syntax(path, syntax)?;
-        remove_graph_in_batches(store, &graph)?;
+        progress.add_steps(2);
+        check_syntax(path, syntax, &mut progress)?;
+        remove_graph_in_batches(store, &graph, &mut progress)?;
         Some(started.elapsed())
     } else {
         None
     };
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let started = Instant::now();
-    let progress = progress_bar("triples loaded");
-    let bar = progress.clone();
+    let bar = progress.counting("bulk load", "triples");
     let mut loader = store
         .bulk_loader()
         .on_progress(move |count| bar.set_position(count));
@@ -265,10 +310,9 @@ pub fn bulk_load(
             other => Error::Invalid(format!("{origin}: {other}")),
         })?;
     loader.commit()?;
-    progress.finish_and_clear();
     let loading = started.elapsed();
     let started = Instant::now();
-    rederive_in_bulk(store).map_err(|cause| {
+    rederive_in_bulk(store, &mut progress).map_err(|cause| {
         Error::Invalid(format!(
             "{origin}: the data is loaded, but recomputing the derived graph failed ({cause}); \
              run `twinning load --rederive` to finish"
@@ -276,7 +320,9 @@ pub fn bulk_load(
     })?;
     let deriving = started.elapsed();
     let started = Instant::now();
+    progress.waiting("compact");
     store.optimize()?;
+    drop(progress);
     Ok(BulkLoad {
         triples: graph_size(store, &graph)?,
         replacing,
@@ -288,10 +334,10 @@ pub fn bulk_load(
 
 /// Parses a whole file without keeping anything: its first syntax error, with file, line and
 /// column, or nothing.
-fn check_syntax(path: &Path, syntax: RdfSyntax) -> Result<()> {
+fn check_syntax(path: &Path, syntax: RdfSyntax, progress: &mut Progress) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let origin = path.display().to_string();
-    let progress = progress_bar("triples checked");
+    let progress = progress.counting("check the file", "triples");
     for (count, quad) in RdfParser::from_format(syntax.to_oxigraph())
         .for_reader(std::io::BufReader::new(file))
         .enumerate()
@@ -303,14 +349,17 @@ fn check_syntax(path: &Path, syntax: RdfSyntax) -> Result<()> {
             Err(oxigraph::io::RdfParseError::Io(e)) => return Err(Error::io(path, e)),
         }
     }
-    progress.finish_and_clear();
     Ok(())
 }
 
 /// Empties a named graph in transactions of bounded size.
-fn remove_graph_in_batches(store: &Store, graph: &NamedNode) -> Result<()> {
+fn remove_graph_in_batches(
+    store: &Store,
+    graph: &NamedNode,
+    progress: &mut Progress,
+) -> Result<()> {
     const BATCH: usize = 100_000;
-    let progress = progress_bar("old triples removed");
+    let progress = progress.counting("remove the old triples", "triples");
     loop {
         let batch = store
             .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
@@ -326,7 +375,6 @@ fn remove_graph_in_batches(store: &Store, graph: &NamedNode) -> Result<()> {
         transaction.commit()?;
         progress.inc(batch.len() as u64);
     }
-    progress.finish_and_clear();
     Ok(())
 }
 
@@ -361,19 +409,6 @@ impl std::fmt::Display for BulkLoad {
     }
 }
 
-/// A progress bar on standard error, drawn only when it is a terminal.
-pub(crate) fn progress_bar(what: &str) -> indicatif::ProgressBar {
-    let progress =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    progress.set_style(
-        indicatif::ProgressStyle::with_template(&format!(
-            "{{spinner}} {{human_pos}} {what}, {{per_sec}}, {{elapsed}}"
-        ))
-        .expect("valid template"),
-    );
-    progress
-}
-
 /// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
 pub fn rederive(store: &Store) -> Result<()> {
     let mut transaction = store.start_transaction()?;
@@ -387,10 +422,9 @@ pub fn rederive(store: &Store) -> Result<()> {
 /// triple). Derived triples that no longer follow are removed afterwards, so the derived graph
 /// is never emptied on the way. Not atomic with the change that made it necessary (see
 /// [`bulk_load`]); running it again is always safe.
-pub fn rederive_in_bulk(store: &Store) -> Result<()> {
+pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
     let derived = derived_graph();
-    let progress = progress_bar("triples derived");
-    let bar = progress.clone();
+    let bar = progress.counting("derive", "triples");
     let mut loader = store
         .bulk_loader()
         .on_progress(move |count| bar.set_position(count));
@@ -406,7 +440,6 @@ pub fn rederive_in_bulk(store: &Store) -> Result<()> {
         }))?;
     }
     loader.commit()?;
-    progress.finish_and_clear();
     // The graph now holds the old derived triples and the new ones: when it is no larger than
     // the new set, nothing is stale and the scan is skipped.
     if graph_size(store, &derived)? <= fingerprints.len() {
@@ -506,7 +539,7 @@ pub fn file_graph_name(path: &Path) -> Result<NamedNode> {
     NamedNode::new(&iri).map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
 }
 
-fn syntax_error(origin: &str, error: &RdfSyntaxError) -> Error {
+pub(crate) fn syntax_error(origin: &str, error: &RdfSyntaxError) -> Error {
     let text = error.to_string();
     // Oxigraph's message starts with its own "Parser error at line …:"; we print the position
     // as file:line:column instead.

@@ -136,7 +136,7 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, create: bool) -> Re
         .from_reader(bytes);
     let headers = reader
         .headers()
-        .map_err(|e| import_error(&file, vec![csv_error(&e)]))?
+        .map_err(|e| import_error(&file, vec![csv_error(&e, bytes)]))?
         .clone();
     let mut errors = Vec::new();
     let mut positions = BTreeMap::new();
@@ -176,11 +176,13 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, create: bool) -> Re
         let record = match record {
             Ok(record) => record,
             Err(e) => {
-                errors.push(csv_error(&e));
+                errors.push(csv_error(&e, bytes));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record
+            .position()
+            .map_or(0, |p| physical_line(bytes, p.byte()));
         if record.len() != headers.len() {
             errors.push(CellError {
                 line,
@@ -226,9 +228,22 @@ fn import_error(file: &str, mut errors: Vec<CellError>) -> Error {
     }
 }
 
-fn csv_error(error: &csv::Error) -> CellError {
+/// The line, counted as an editor counts it (the header is line 1), on which the record that
+/// starts at `byte` begins. The csv reader's own line count lags behind after CRLF line ends and
+/// blank lines, which it consumes only when it reads the next record.
+fn physical_line(bytes: &[u8], byte: u64) -> u64 {
+    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+        start += 1;
+    }
+    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+fn csv_error(error: &csv::Error, bytes: &[u8]) -> CellError {
     CellError {
-        line: error.position().map_or(1, |p| p.line()),
+        line: error
+            .position()
+            .map_or(1, |p| physical_line(bytes, p.byte())),
         column: String::new(),
         message: match error.kind() {
             csv::ErrorKind::Utf8 { .. } => {

@@ -118,13 +118,24 @@ impl Session {
         let session = Self::open_for_writing(location)?;
         load::load_bundle(&session.store)?;
         session.mark_bundle_loaded()?;
-        if let Location::Directory(path) = location {
-            eprintln!(
-                "note: the store {} was empty: loaded the bundled ontology and data",
-                path.display()
-            );
-        }
-        Ok(session)
+        let Location::Directory(path) = location else {
+            return Ok(session);
+        };
+        eprintln!(
+            "note: the store {} was empty: loaded the bundled ontology and data",
+            path.display()
+        );
+        // Reopened read-only, so that other readers (a `twinning serve` among them) can share
+        // the store with this command.
+        drop(session);
+        let lock = lock_shared(path)?;
+        let store = Store::open_read_only(path).map_err(|e| open_error(path, e))?;
+        Ok(Self {
+            store,
+            location: location.clone(),
+            _lock: lock,
+            writable: false,
+        })
     }
 
     /// Opens the store for a command that adds to it (`import`): exclusive, and filled with the

@@ -447,9 +447,24 @@ pub fn candidate_query(places: &[Place]) -> String {
     )
 }
 
+/// What `link` and `wikidata-diff` can do when the endpoint fails.
+pub const OFFLINE_HINT: &str =
+    "nothing was written (use --print-query and --wikidata FILE to work offline)";
+/// What `query` can do when a federated query's SERVICE call fails.
+const SERVICE_HINT: &str =
+    "this query calls Wikidata through SERVICE, which needs the network: run it \
+     where query.wikidata.org is reachable, or point TWINNING_WIKIDATA_ENDPOINT at a mirror";
+
 /// Sends a query to a SPARQL endpoint and returns the JSON results, retrying with backoff on 429
-/// and 5xx answers (honouring Retry-After) and giving up after `attempts`.
-pub fn fetch(endpoint: &str, query: &str, timeout: Duration, attempts: u32) -> Result<Vec<u8>> {
+/// and 5xx answers (honouring Retry-After) and giving up after `attempts`. `hint` tells the user
+/// what to do should it fail.
+pub fn fetch(
+    endpoint: &str,
+    query: &str,
+    timeout: Duration,
+    attempts: u32,
+    hint: &'static str,
+) -> Result<Vec<u8>> {
     use oxhttp::model::{header, Method, Request};
     let client = oxhttp::Client::new()
         .with_global_timeout(timeout)
@@ -459,6 +474,7 @@ pub fn fetch(endpoint: &str, query: &str, timeout: Duration, attempts: u32) -> R
     let failure = |message: String| Error::Endpoint {
         endpoint: endpoint.to_owned(),
         message,
+        hint,
     };
     let body = url_encode_form(&[("query", query)]);
     let mut wait = Duration::from_millis(500);
@@ -603,7 +619,7 @@ impl oxigraph::sparql::ServiceHandler for WikidataService {
             base_iri: base_iri.cloned(),
         }
         .to_string();
-        let bytes = fetch(&endpoint, &query, Duration::from_secs(60), 4)?;
+        let bytes = fetch(&endpoint, &query, Duration::from_secs(60), 4, SERVICE_HINT)?;
         let (variables, solutions) = parse_results(&endpoint, &bytes)?;
         let rows = solutions.into_iter().map(Ok).collect::<Vec<_>>();
         Ok(oxigraph::sparql::QuerySolutionIter::new(variables, rows))

@@ -60,7 +60,7 @@ pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
         let endpoint = &endpoint;
         let query = wikidata::candidate_query(&places);
         let timeout = std::time::Duration::from_secs(args.timeout);
-        let bytes = wikidata::fetch(endpoint, &query, timeout, 4)?;
+        let bytes = wikidata::fetch(endpoint, &query, timeout, 4, wikidata::OFFLINE_HINT)?;
         candidates.extend(wikidata::read_candidates(endpoint, &bytes)?);
     }
     let proposals = wikidata::reconcile(&places, &candidates, args.threshold);

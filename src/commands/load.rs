@@ -18,7 +18,7 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     };
     if args.rederive {
         let session = Session::open_for_writing(location)?;
-        load::rederive_in_bulk(&session.store)?;
+        load::rederive_in_bulk(&session.store, &mut crate::progress::Progress::new(1))?;
         let count = load::graph_size(&session.store, &load::derived_graph())?;
         println!("{count:>8} triples  <{}>", crate::vocab::DERIVED_GRAPH);
         return Ok(());

@@ -4,6 +4,7 @@ mod export;
 mod import;
 mod link;
 mod load;
+mod manual;
 mod query;
 mod report;
 mod serve;
@@ -30,32 +31,57 @@ pub enum Outcome {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let location = location(&cli.store);
+    let top = &cli.store;
     let success = |result: Result<()>| result.map(|()| Outcome::Success);
-    match cli.command {
-        Command::Load(args) => success(load::run(&location, &args)),
-        Command::Query(args) => success(query::run(&location, &args)),
-        Command::Export(args) => success(export::run(&location, &args)),
-        Command::Report(args) => success(report::run(&location, &args)),
-        Command::Import(args) => success(import::run(&location, &args)),
-        Command::Link(args) => link::run(&location, &args),
-        Command::WikidataDiff(args) => success(wikidata_diff::run(&location, &args)),
-        Command::Serve(args) => success(serve::run(&location, &args)),
-        Command::Synth(args) => success(synth::run(&args)),
-        Command::Validate(args) => validate::run(&args),
+    match &cli.command {
+        Command::Load(args) => success(load::run(&location(top, &args.store)?, args)),
+        Command::Query(args) => success(query::run(&location(top, &args.store)?, args)),
+        Command::Export(args) => success(export::run(&location(top, &args.store)?, args)),
+        Command::Report(args) => success(report::run(&location(top, &args.store)?, args)),
+        Command::Import(args) => success(import::run(&location(top, &args.store)?, args)),
+        Command::Link(args) => link::run(&location(top, &args.store)?, args),
+        Command::WikidataDiff(args) => {
+            success(wikidata_diff::run(&location(top, &args.store)?, args))
+        }
+        Command::Serve(args) => success(serve::run(&location(top, &args.store)?, args)),
+        Command::Synth(args) => no_store(top, "synth").and_then(|()| success(synth::run(args))),
+        Command::Validate(args) => no_store(top, "validate").and_then(|()| validate::run(args)),
+        Command::Man(args) => no_store(top, "man").and_then(|()| success(manual::man(args))),
+        Command::Completions(args) => {
+            no_store(top, "completions").and_then(|()| success(manual::completions(args.shell)))
+        }
     }
 }
 
-fn location(args: &StoreArgs) -> Location {
-    if args.memory {
-        Location::Memory
-    } else {
-        Location::Directory(
-            args.store
-                .clone()
-                .unwrap_or_else(Location::default_directory),
-        )
+/// The store a command uses: `--memory`, else `--store` (before or after the command), else
+/// `$TWINNING_STORE`, else the default directory. The environment is read here rather than by
+/// clap, so that `--memory` typed on the command line wins over a store set in the environment.
+fn location(top: &StoreArgs, command: &StoreArgs) -> Result<Location> {
+    let store = command.store.as_ref().or(top.store.as_ref());
+    if top.memory || command.memory {
+        return match store {
+            Some(_) => Err(Error::Format(
+                "--memory and --store name two different stores: give one".to_owned(),
+            )),
+            None => Ok(Location::Memory),
+        };
     }
+    Ok(Location::Directory(match store {
+        Some(path) => path.clone(),
+        None => std::env::var_os("TWINNING_STORE")
+            .filter(|value| !value.is_empty())
+            .map_or_else(Location::default_directory, Into::into),
+    }))
+}
+
+/// Commands that use no store refuse a store flag rather than ignore it.
+fn no_store(top: &StoreArgs, command: &str) -> Result<()> {
+    if top.store.is_some() || top.memory {
+        return Err(Error::Format(format!(
+            "`twinning {command}` uses no store: drop --store/--memory"
+        )));
+    }
+    Ok(())
 }
 
 /// Writes to `path` (through a temporary file renamed at the end, so a failure never leaves a

@@ -27,7 +27,7 @@ pub fn run(location: &Location, args: &WikidataDiffArgs) -> Result<()> {
             let endpoint = &endpoint.clone().unwrap_or_else(wikidata::endpoint);
             let query = wikidata::statements_query(&items);
             let timeout = std::time::Duration::from_secs(args.timeout);
-            let bytes = wikidata::fetch(endpoint, &query, timeout, 4)?;
+            let bytes = wikidata::fetch(endpoint, &query, timeout, 4, wikidata::OFFLINE_HINT)?;
             wikidata::read_statements(endpoint, &bytes)?
         }
         (None, None) => unreachable!("clap requires a source"),

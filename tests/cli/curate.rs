@@ -508,3 +508,33 @@ fn the_csv_export_opens_cleanly_in_libreoffice() {
         "Arabic intact"
     );
 }
+
+/// Regression (issue 13): a bad row on line 3 of a file with Windows line ends (as Excel and
+/// LibreOffice save CSV) was reported as line 2. Lines are counted as an editor counts them, the
+/// header being line 1, blank lines and multi-line cells included.
+#[test]
+fn problems_are_reported_on_the_physical_line_whatever_the_line_ends() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let good = "Dakhla,Vasto,Italy,twinning,signed,2024-12,culture,,,https://example.org/a,A,,";
+    let bad = "Dakhal,Vasto,Italy,twinning,signed,2024-12,culture,,,https://example.org/b,B,,";
+    let multi_line = "Dakhla,Vasto,Italy,twinning,signed,2024-12,culture,,,https://example.org/c,\"C,\nsecond line\",,";
+    for (name, text, line) in [
+        ("crlf.csv", format!("{HEADER}\r\n{good}\r\n{bad}\r\n"), 3),
+        ("lf.csv", format!("{HEADER}\n{good}\n{bad}\n"), 3),
+        ("blank.csv", format!("{HEADER}\n\n{good}\n\n{bad}\n"), 5),
+        ("blank-crlf.csv", format!("{HEADER}\r\n\r\n{bad}\r\n"), 3),
+        ("cell.csv", format!("{HEADER}\n{multi_line}\n{bad}\n"), 4),
+    ] {
+        let file = sandbox.file(name, &text);
+        sandbox
+            .twinning()
+            .arg("import")
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "{name}:{line}: column home_city: unknown city 'Dakhal'"
+            )));
+    }
+}

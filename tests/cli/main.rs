@@ -1,5 +1,6 @@
 //! Integration tests: the real `twinning` binary on temporary stores, one module per theme.
 
+mod cli;
 mod common;
 mod curate;
 mod docs;
