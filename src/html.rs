@@ -21,6 +21,33 @@ const LAND: &str = include_str!(concat!(
     "/data/world/land-110m.txt"
 ));
 
+/// Fills a template's `{name}` placeholders in one pass, so that a value is never scanned for
+/// placeholders itself; unknown placeholders and other braces (CSS, JavaScript) stay as they are.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name = after
+            .find('}')
+            .map(|close| &after[..close])
+            .filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        match name.and_then(|name| values.iter().find(|(key, _)| *key == name)) {
+            Some((name, value)) => {
+                out.push_str(value);
+                rest = &after[name.len() + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
@@ -497,6 +524,23 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
     out.write_all(html.as_bytes())?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod fill_tests {
+    use super::fill;
+
+    #[test]
+    fn values_are_not_scanned_again() {
+        assert_eq!(
+            fill(
+                "<b>{title}</b>{css}{x}",
+                &[("title", "{css}"), ("css", "a{b}")]
+            ),
+            "<b>{css}</b>a{b}{x}"
+        );
+        assert_eq!(fill("body{margin:0}", &[("margin", "1")]), "body{margin:0}");
+    }
 }
 
 #[cfg(test)]

@@ -146,10 +146,18 @@ pub enum Key {
     NoResults,
     /// What an unknown value shows.
     Unknown,
+    /// The heading of an entity page's incoming links.
+    LinkedFrom,
+    /// The link to the next page of incoming links.
+    NextPage,
+    /// The link to the previous page of incoming links.
+    PreviousPage,
+    /// The label of the formats an entity can be downloaded in.
+    Download,
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 45] = [
+pub const ALL_KEYS: [Key; 49] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::Contents,
@@ -195,6 +203,10 @@ pub const ALL_KEYS: [Key; 45] = [
     Key::Source,
     Key::NoResults,
     Key::Unknown,
+    Key::LinkedFrom,
+    Key::NextPage,
+    Key::PreviousPage,
+    Key::Download,
 ];
 
 /// The English text of `key`.
@@ -256,6 +268,10 @@ fn english(key: Key) -> &'static str {
         Key::Source => "Source",
         Key::NoResults => "no results",
         Key::Unknown => "unknown",
+        Key::LinkedFrom => "Linked from",
+        Key::NextPage => "Next",
+        Key::PreviousPage => "Previous",
+        Key::Download => "Download",
     }
 }
 
@@ -319,6 +335,10 @@ fn arabic(key: Key) -> &'static str {
         Key::Source => "المصدر",
         Key::NoResults => "لا توجد نتائج",
         Key::Unknown => "غير معروف",
+        Key::LinkedFrom => "يُحال إليه من",
+        Key::NextPage => "التالي",
+        Key::PreviousPage => "السابق",
+        Key::Download => "تنزيل",
     }
 }
 
@@ -384,6 +404,10 @@ fn french(key: Key) -> &'static str {
         Key::Source => "Source",
         Key::NoResults => "aucun résultat",
         Key::Unknown => "inconnu",
+        Key::LinkedFrom => "Cité par",
+        Key::NextPage => "Suivant",
+        Key::PreviousPage => "Précédent",
+        Key::Download => "Télécharger",
     }
 }
 
@@ -401,8 +425,8 @@ mod tests {
         for (index, key) in ALL_KEYS.iter().enumerate() {
             assert_eq!(*key as usize, index, "{key:?} is out of place in ALL_KEYS");
         }
-        // Unknown is the last variant: a key added after it must be added here too.
-        assert_eq!(Key::Unknown as usize + 1, ALL_KEYS.len());
+        // Download is the last variant: a key added after it must be added here too.
+        assert_eq!(Key::Download as usize + 1, ALL_KEYS.len());
     }
 
     #[test]

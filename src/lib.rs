@@ -22,7 +22,7 @@ pub mod matching;
 pub mod output;
 pub mod progress;
 pub mod report;
-pub mod server;
+pub mod serve;
 pub mod sparql;
 pub mod spreadsheet;
 pub mod store;

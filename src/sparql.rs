@@ -25,16 +25,43 @@ pub fn prepare_for_store(
     prepare_with(origin, text, service)
 }
 
-/// [`prepare`] for a public endpoint: no SERVICE call may leave the machine, and the query can
-/// be cancelled.
+/// [`prepare`] for a public endpoint: no SERVICE call may leave the machine, the query can be
+/// cancelled, and relative IRIs resolve against `base_iri` (the endpoint's URL).
 pub fn prepare_for_endpoint(
     text: &str,
     cancellation: oxigraph::sparql::CancellationToken,
+    base_iri: &str,
 ) -> Result<PreparedSparqlQuery> {
     let evaluator = SparqlEvaluator::new()
         .without_default_http_service_handler()
-        .with_cancellation_token(cancellation);
+        .with_cancellation_token(cancellation)
+        .with_base_iri(base_iri)
+        .map_err(|e| Error::Invalid(format!("bad base IRI {base_iri}: {e}")))?;
     parse_with(evaluator, "query", text)
+}
+
+/// Parses a SPARQL update for the endpoint: the project's prefixes, relative IRIs resolved
+/// against `base_iri`, no SERVICE or LOAD call leaving the machine, and, in every DELETE/INSERT
+/// without USING or WITH, the union of the named graphs as the default graph (as for queries).
+pub fn prepare_update_for_endpoint(
+    text: &str,
+    base_iri: &str,
+) -> Result<oxigraph::sparql::PreparedSparqlUpdate> {
+    let mut evaluator = SparqlEvaluator::new()
+        .without_default_http_service_handler()
+        .with_base_iri(base_iri)
+        .map_err(|e| Error::Invalid(format!("bad base IRI {base_iri}: {e}")))?;
+    for (prefix, namespace) in PREFIXES {
+        evaluator = evaluator
+            .with_prefix(*prefix, *namespace)
+            .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+    }
+    evaluator
+        .parse_update(text)
+        .map_err(|e| Error::SparqlSyntax {
+            origin: "update".to_owned(),
+            message: e.to_string(),
+        })
 }
 
 fn prepare_with(
@@ -65,7 +92,10 @@ fn parse_with(
             origin: origin.to_owned(),
             message: e.to_string(),
         })?;
-    query.dataset_mut().set_default_graph_as_union();
+    // FROM and FROM NAMED, when the query has them, say what the dataset is.
+    if query.dataset().is_default_dataset() {
+        query.dataset_mut().set_default_graph_as_union();
+    }
     Ok(query)
 }
 

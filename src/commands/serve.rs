@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-use crate::server::{self, Config};
+use crate::serve::{self, Config};
 use crate::store::{Location, Session};
 
 pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
@@ -22,14 +22,20 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
         }
         None => None,
     };
-    // The server is the one process that holds the store: loads go through it (PUT /store).
-    let session = Session::open_for_update(location)?;
-    server::serve(
+    // A read-only server shares the store with other readers (`query`, `export`, `report`); one
+    // that accepts updates holds it alone, and loads go through it (PUT /store).
+    let session = if token.is_some() {
+        Session::open_for_update(location)?
+    } else {
+        Session::open_for_reading(location)?
+    };
+    serve::serve(
         session.store.clone(),
         Config {
             bind: args.bind,
             timeout: Duration::from_secs(args.timeout),
             max_results: args.max_results,
+            max_body: args.max_body,
             token,
         },
     )

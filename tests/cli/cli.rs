@@ -1,5 +1,6 @@
 //! The command line as a user meets it (issue 13): which store a command uses, the manual page and
-//! completions, help that lists only what a command takes, and progress on a terminal.
+//! completions, help that lists only what a command takes, progress on a terminal, and readers
+//! beside a running server.
 
 use predicates::prelude::*;
 
@@ -183,4 +184,49 @@ fn rates(text: &str) -> Vec<&str> {
         .map(|word| word.trim_end_matches(','))
         .filter(|word| word.ends_with("/s"))
         .collect()
+}
+
+/// Regression (issue 13): while `serve` ran, every other command on its store failed with "in
+/// use". A read-only server shares the store with readers; a writer still gets the clear error.
+#[test]
+fn readers_work_beside_a_read_only_server_and_a_writer_is_refused() {
+    let server = crate::serve::start(&[]);
+    let store = server.store();
+    bare()
+        .arg("--store")
+        .arg(&store)
+        .args(["query", "001_agreements_per_city", "--format", "csv"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dakhla"));
+    bare()
+        .arg("--store")
+        .arg(&store)
+        .args(["export", "--format", "ntriples"])
+        .assert()
+        .success();
+    bare()
+        .arg("--store")
+        .arg(&store)
+        .arg("report")
+        .assert()
+        .success();
+    bare()
+        .arg("--store")
+        .arg(&store)
+        .arg("load")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("in use"));
+    // And the server still answers.
+    let (status, _, body) = crate::serve::curl(&[
+        "-G",
+        &format!("{}/sparql", server.base),
+        "--data-urlencode",
+        "query=ASK { city:dakhla ?p ?o }",
+        "-H",
+        "Accept: text/csv",
+    ]);
+    assert_eq!(status, 200);
+    assert!(body.contains("true"));
 }

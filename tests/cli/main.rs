@@ -9,6 +9,7 @@ mod html;
 mod interop;
 mod load;
 mod paper;
+mod protocol;
 mod query;
 mod report;
 mod scale;

@@ -8,10 +8,17 @@ use std::time::{Duration, Instant};
 
 use crate::common::Sandbox;
 
-struct Server {
+pub struct Server {
     child: Child,
-    base: String,
+    pub base: String,
     _sandbox: Sandbox,
+}
+
+impl Server {
+    /// The server's store directory.
+    pub fn store(&self) -> std::path::PathBuf {
+        self._sandbox.store()
+    }
 }
 
 impl Drop for Server {
@@ -21,8 +28,12 @@ impl Drop for Server {
     }
 }
 
-fn start(extra: &[&str]) -> Server {
-    let sandbox = Sandbox::new();
+pub fn start(extra: &[&str]) -> Server {
+    start_in(Sandbox::new(), extra)
+}
+
+/// Starts a server on a sandbox prepared beforehand (loaded with a test's own files).
+pub fn start_in(sandbox: Sandbox, extra: &[&str]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .expect("free port")
         .local_addr()
@@ -55,7 +66,7 @@ fn start(extra: &[&str]) -> Server {
 }
 
 /// Runs curl; returns the status code, the response headers (lower case) and the body.
-fn curl(args: &[&str]) -> (u16, String, String) {
+pub fn curl(args: &[&str]) -> (u16, String, String) {
     let output = Command::new("curl")
         .args(["-s", "-S", "-D", "-", "--max-time", "30"])
         .args(args)
@@ -410,7 +421,7 @@ fn readers_never_see_a_half_loaded_graph() {
         "--data-binary",
         &format!("@{}", file.display()),
     ]);
-    assert_eq!(status, 204, "{body}");
+    assert_eq!(status, 201, "a new graph: {body}");
     for reader in readers {
         for count in reader.join().expect("reader") {
             assert!(
@@ -472,4 +483,155 @@ fn an_independent_python_client_reads_the_endpoint() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains("select: 4 home cities"));
+}
+
+/// Regression (issue 13): entity pages listed triples unsorted, the same property in several
+/// places, and labels without their language.
+#[test]
+fn entity_pages_group_values_by_property_and_show_their_language() {
+    let server = start(&[]);
+    let page = format!("{}/id/city/dakhla", server.base);
+    let (status, head, body) = curl(&[&page, "-H", "Accept: text/html"]);
+    assert_eq!(status, 200);
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
+    assert!(head.contains("content-security-policy:"), "{head}");
+    assert_eq!(
+        body.matches("skos:prefLabel</code>").count(),
+        1,
+        "one row for skos:prefLabel: {body}"
+    );
+    assert!(
+        body.contains("<small class=\"lang\">ar</small>")
+            && body.contains("<small class=\"lang\">fr</small>"),
+        "labels in other languages say which: {body}"
+    );
+    let (_, _, french) = curl(&[
+        &page,
+        "-H",
+        "Accept: text/html",
+        "-H",
+        "Accept-Language: fr-FR,fr;q=0.9,en;q=0.5",
+    ]);
+    assert!(
+        french.contains("lang=\"fr\"") && french.contains("Cité par"),
+        "{french}"
+    );
+    assert!(
+        !french.contains("Linked from"),
+        "no English heading in French"
+    );
+    // Turtle groups a subject's values under one predicate.
+    let (_, _, turtle) = curl(&[&format!("{page}.ttl")]);
+    let block = turtle
+        .split("\n\n")
+        .find(|block| block.starts_with("city:dakhla"))
+        .unwrap_or_else(|| panic!("a city:dakhla block: {turtle}"));
+    assert_eq!(block.matches("skos:prefLabel").count(), 1, "{block}");
+    // JSON-LD is compacted with the project's context.
+    let (status, head, json) = curl(&[&page, "-H", "Accept: application/ld+json"]);
+    assert_eq!(status, 200);
+    assert!(head.contains("application/ld+json"));
+    let document: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(
+        document["@context"]["skos"],
+        "http://www.w3.org/2004/02/skos/core#"
+    );
+    assert!(json.contains("\"@id\": \"city:dakhla\""), "{json}");
+}
+
+/// The compacted JSON-LD is the same graph as the N-Triples, read by an independent parser.
+#[test]
+fn entity_json_ld_is_the_same_graph_for_rdflib() {
+    let Some(python) = crate::common::python_with_clients() else {
+        return;
+    };
+    let server = start(&[]);
+    let page = format!("{}/id/city/dakhla", server.base);
+    let script = "import sys, urllib.request, rdflib\n\
+        from rdflib.compare import isomorphic\n\
+        read = lambda url: urllib.request.urlopen(url).read().decode()\n\
+        a = rdflib.Graph().parse(data=read(sys.argv[1] + '.jsonld'), format='json-ld')\n\
+        b = rdflib.Graph().parse(data=read(sys.argv[1] + '.nt'), format='nt')\n\
+        assert len(a) == len(b) and len(a) > 10, (len(a), len(b))\n\
+        assert isomorphic(a, b)\n\
+        print(len(a))\n";
+    let output = Command::new(python)
+        .args(["-c", script, &page])
+        .output()
+        .expect("run Python");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Regression (issues 13, 14): the query page offered the federated Wikidata example, which the
+/// endpoint refuses; links with a javascript: or data: scheme became clickable.
+#[test]
+fn pages_offer_only_what_the_endpoint_runs_and_link_only_web_iris() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.file(
+        "odd.ttl",
+        "<https://w3id.org/twinning/id/city/dakhla> <http://www.w3.org/2000/01/rdf-schema#seeAlso> \
+         <javascript:alert(1)>, <data:text/html,hello>, <https://example.org/fine> .\n",
+    );
+    sandbox.twinning().arg("load").assert().success();
+    sandbox.twinning().arg("load").arg(&file).assert().success();
+    let server = start_in(sandbox, &[]);
+    let (_, _, page) = curl(&[
+        &format!("{}/id/city/dakhla", server.base),
+        "-H",
+        "Accept: text/html",
+    ]);
+    assert!(
+        !page.contains("href=\"javascript:") && !page.contains("href=\"data:"),
+        "{page}"
+    );
+    assert!(page.contains("javascript:alert(1)"), "shown as text");
+    assert!(
+        page.contains("href=\"https://example.org/fine\""),
+        "web links stay links"
+    );
+    let (status, _, home) = curl(&[&format!("{}/", server.base)]);
+    assert_eq!(status, 200);
+    assert!(
+        !home.contains("SERVICE"),
+        "no federated example on the query page"
+    );
+    assert_eq!(
+        home.matches("data-query=").count(),
+        12,
+        "the twelve research questions"
+    );
+}
+
+/// Entity pages show incoming links a page at a time (issue 14: /id/status/signed returned
+/// 2.7 MB of HTML at 30k agreements).
+#[test]
+fn incoming_links_come_a_page_at_a_time() {
+    let sandbox = crate::common::synthetic_world(400);
+    let server = start_in(sandbox, &[]);
+    let url = format!("{}/id/status/signed", server.base);
+    let (status, _, first) = curl(&[&url, "-H", "Accept: text/html"]);
+    assert_eq!(status, 200);
+    let rows = |page: &str| {
+        page.split("<h2>")
+            .nth(1)
+            .unwrap_or_default()
+            .matches("<tr>")
+            .count()
+    };
+    assert_eq!(rows(&first), 100, "a full first page");
+    assert!(
+        first.contains("rel=\"next\" href=\"/id/status/signed?page=2\""),
+        "{first}"
+    );
+    let (_, _, second) = curl(&[&format!("{url}?page=2"), "-H", "Accept: text/html"]);
+    assert!(rows(&second) > 0 && second.contains("rel=\"prev\""));
+    assert_ne!(
+        first.split("<h2>").nth(1),
+        second.split("<h2>").nth(1),
+        "the second page shows other links"
+    );
 }

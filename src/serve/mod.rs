@@ -1,0 +1,281 @@
+//! `twinning serve`: the SPARQL 1.1 Protocol at /sparql, the SPARQL 1.1 Graph Store HTTP Protocol
+//! at /store, linked-data pages under /id/, a dataset description (VoID, DCAT) and a query page.
+//! Read-only unless started with an update token; queries have a timeout and a result limit, and
+//! request bodies a size limit.
+//!
+//! One file per job: `protocol` (queries and updates), `graph_store`, `negotiation` (media
+//! types), `pages` (entity pages, dataset description, query page; their HTML lives in
+//! `templates/`).
+
+// Handlers return an early HTTP response as their error: built once per request, its size does
+// not matter.
+#![allow(clippy::result_large_err)]
+
+mod graph_store;
+mod negotiation;
+mod pages;
+mod protocol;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use oxhttp::model::{header, Body, HeaderValue, Method, Request, Response, StatusCode};
+use oxigraph::sparql::CancellationToken;
+use oxigraph::store::Store;
+
+use crate::error::{Error, Result};
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where it listens.
+    pub bind: SocketAddr,
+    /// Longest a query may run.
+    pub timeout: Duration,
+    /// Most solutions or triples a query may return.
+    pub max_results: usize,
+    /// Largest request body accepted, in bytes.
+    pub max_body: u64,
+    /// The bearer token that allows updates; `None`: read-only.
+    pub token: Option<String>,
+}
+
+struct State {
+    store: Store,
+    config: Config,
+    base: String,
+}
+
+/// Serves until the process is stopped.
+pub fn serve(store: Store, config: Config) -> Result<()> {
+    let base = format!("http://{}", config.bind);
+    let bind = config.bind;
+    let state = Arc::new(State {
+        store,
+        config,
+        base,
+    });
+    let server = oxhttp::Server::new(move |request| handle(&state, request))
+        .bind(bind)
+        .with_global_timeout(Duration::from_secs(60))
+        .with_max_concurrent_connections(128)
+        .spawn()
+        .map_err(|e| Error::Format(format!("--bind {bind}: cannot listen: {e}")))?;
+    eprintln!("twinning: SPARQL endpoint at http://{bind}/sparql, query page at http://{bind}/");
+    server.join().map_err(Error::Output)
+}
+
+type Answer = std::result::Result<Response<Body>, Response<Body>>;
+
+fn handle(state: &State, request: &mut Request<Body>) -> Response<Body> {
+    let path = request.uri().path().to_owned();
+    let answer = if request.method() == Method::OPTIONS {
+        Ok(preflight())
+    } else {
+        match path.as_str() {
+            "/" => Ok(pages::query_page(state)),
+            "/sparql" => protocol::endpoint(state, request, protocol::Accepts::Both),
+            "/query" => protocol::endpoint(state, request, protocol::Accepts::Queries),
+            "/update" => protocol::endpoint(state, request, protocol::Accepts::Updates),
+            "/.well-known/void" | "/dataset" => pages::dataset_description(state, request),
+            "/store" => graph_store::handle(state, request),
+            p if p.starts_with("/store/") => graph_store::handle(state, request),
+            p if p.starts_with("/id/") => pages::linked_data(state, request, p),
+            _ => Err(text(
+                StatusCode::NOT_FOUND,
+                format!("nothing at {path}; try /, /sparql, /store, /dataset or /id/…"),
+            )),
+        }
+    };
+    let mut response = answer.unwrap_or_else(|response| response);
+    // HEAD is answered as GET, without the body (RFC 9110 §9.3.2).
+    if request.method() == Method::HEAD {
+        *response.body_mut() = Body::empty();
+    }
+    response
+}
+
+/// The CORS preflight: browsers may send every method and header the endpoint understands.
+fn preflight() -> Response<Body> {
+    let mut response = text(StatusCode::NO_CONTENT, "");
+    let headers = response.headers_mut();
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, POST, PUT, DELETE, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("Content-Type, Accept, Authorization"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
+    response
+}
+
+fn respond(status: StatusCode, content_type: &str, body: impl Into<Body>) -> Response<Body> {
+    let mut response = Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(body.into())
+        .expect("valid response");
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept"));
+    response
+}
+
+/// An HTML page: no script or style from elsewhere, no framing by other sites.
+fn html(status: StatusCode, page: String) -> Response<Body> {
+    let mut response = respond(status, "text/html; charset=utf-8", page);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; \
+             img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; \
+             frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Language"),
+    );
+    response
+}
+
+/// A plain-text answer: every error carries one, saying what to do.
+fn text(status: StatusCode, message: impl Into<String>) -> Response<Body> {
+    let mut message = message.into();
+    if !message.is_empty() {
+        message.push('\n');
+    }
+    respond(status, "text/plain; charset=utf-8", message)
+}
+
+/// The query string's or form's parameters, decoded.
+fn parameters(encoded: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(encoded.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Reads the request body, refusing more than the configured limit with 413.
+fn body_bytes(
+    state: &State,
+    request: &mut Request<Body>,
+) -> std::result::Result<Vec<u8>, Response<Body>> {
+    let limit = state.config.max_body;
+    let too_large = || {
+        text(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the request body is larger than {limit} bytes (the server's --max-body)"),
+        )
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    request
+        .body_mut()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            text(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {e}"),
+            )
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn body_text(
+    state: &State,
+    request: &mut Request<Body>,
+) -> std::result::Result<String, Response<Body>> {
+    String::from_utf8(body_bytes(state, request)?)
+        .map_err(|_| text(StatusCode::BAD_REQUEST, "the request body is not UTF-8"))
+}
+
+/// Updates are refused unless the server was started with a token, and then need it
+/// (`Authorization: Bearer TOKEN`; the scheme is case-insensitive, RFC 9110 §11.1).
+fn authorised(state: &State, request: &Request<Body>) -> std::result::Result<(), Response<Body>> {
+    let Some(token) = &state.config.token else {
+        return Err(text(
+            StatusCode::FORBIDDEN,
+            "this endpoint is read-only; start it with --allow-update --token-file FILE to accept updates",
+        ));
+    };
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, credentials)| credentials.trim());
+    if given.is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())) {
+        Ok(())
+    } else {
+        let mut response = text(
+            StatusCode::UNAUTHORIZED,
+            "updates need the bearer token: Authorization: Bearer …",
+        );
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        Err(response)
+    }
+}
+
+/// Compares without stopping at the first difference, so timing tells nothing of the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Runs `work` with a cancellation token that fires after the configured timeout.
+fn with_deadline<T>(state: &State, work: impl FnOnce(CancellationToken) -> T) -> T {
+    let cancellation = CancellationToken::new();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let timeout = state.config.timeout;
+    let watchdog = {
+        let cancellation = cancellation.clone();
+        std::thread::spawn(move || {
+            if finished.recv_timeout(timeout).is_err() {
+                cancellation.cancel();
+            }
+        })
+    };
+    let result = work(cancellation);
+    let _ = done.send(());
+    let _ = watchdog.join();
+    result
+}
+
+/// The answer to a query stopped by the deadline.
+fn timed_out(state: &State) -> Response<Body> {
+    text(
+        StatusCode::SERVICE_UNAVAILABLE,
+        format!(
+            "the query ran longer than {} s and was stopped; narrow it or add a LIMIT",
+            state.config.timeout.as_secs_f64()
+        ),
+    )
+}
+
+/// Whether an evaluation error is the deadline's cancellation.
+fn is_cancelled(error: &impl std::fmt::Display) -> bool {
+    error.to_string().to_ascii_lowercase().contains("cancel")
+}
