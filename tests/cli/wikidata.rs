@@ -415,6 +415,29 @@ fn the_federated_query_enriches_partners_through_the_service() {
     );
 }
 
+/// Regression (issue 13): offline, the federated query's error suggested `--print-query`, a flag
+/// `query` does not take.
+#[test]
+fn the_federated_query_offline_says_what_query_can_do() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let url = format!("http://{}/sparql", closed.local_addr().expect("addr"));
+    drop(closed);
+    let sandbox = Sandbox::new();
+    let output = sandbox
+        .twinning()
+        .env("TWINNING_WIKIDATA_ENDPOINT", &url)
+        .args(["query", "wikidata/partner_facts"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("--print-query"), "{stderr}");
+    assert!(
+        stderr.contains("SERVICE") && stderr.contains("TWINNING_WIKIDATA_ENDPOINT"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn the_diff_fetches_wikidata_statements_from_an_endpoint() {
     let server = Replay::start(vec![json("p190.json")]);
