@@ -40,6 +40,31 @@ pub struct StoreArgs {
     pub memory: bool,
 }
 
+/// How long and how much memory a query may take: past either, the command stops with exit
+/// code 2 and says which flag to change (a runaway query never takes the machine).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LimitArgs {
+    /// Stop after this many seconds (default: no limit).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Stop when the process holds more than this much memory, in MiB (0: no limit).
+    #[arg(long, value_name = "MIB", default_value_t = 8192)]
+    pub max_memory: u64,
+}
+
+impl LimitArgs {
+    /// The limits as the library takes them.
+    pub fn limits(self) -> crate::limits::Limits {
+        crate::limits::Limits {
+            timeout: self
+                .timeout
+                .filter(|seconds| *seconds > 0.0)
+                .map(std::time::Duration::from_secs_f64),
+            max_memory: (self.max_memory > 0).then(|| self.max_memory * 1024 * 1024),
+        }
+    }
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -139,6 +164,9 @@ pub struct LoadArgs {
 /// `twinning query`
 #[derive(Debug, Args)]
 pub struct QueryArgs {
+    /// How long and how much memory it may take.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,
@@ -299,6 +327,10 @@ pub struct ServeArgs {
     /// Accept SPARQL Update and Graph Store writes (requires --token-file).
     #[arg(long, requires = "token_file")]
     pub allow_update: bool,
+    /// A host SPARQL `LOAD` may fetch from (repeat for several; none by default, so that an
+    /// update cannot make the server fetch internal URLs). Redirections are not followed.
+    #[arg(long, value_name = "HOST", requires = "allow_update")]
+    pub allow_load_from: Vec<String>,
     /// File holding the bearer token that updates must present.
     #[arg(long, requires = "allow_update", value_hint = clap::ValueHint::FilePath)]
     pub token_file: Option<PathBuf>,
@@ -358,6 +390,9 @@ pub enum ReportFormat {
 /// `twinning report`
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// How long and how much memory it may take.
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,

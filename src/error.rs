@@ -124,6 +124,9 @@ pub enum Error {
     /// A bundled file does not have the shape the program expects.
     #[error("{0}")]
     Invalid(String),
+    /// A request the policy refuses (LOAD from a host that is not allowed…).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl Error {

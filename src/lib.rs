@@ -17,6 +17,7 @@ pub mod html;
 pub mod i18n;
 pub mod indicators;
 pub mod jsonld;
+pub mod limits;
 pub mod load;
 pub mod matching;
 pub mod output;

@@ -9,7 +9,19 @@ use twinning::commands::Outcome;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match twinning::commands::run(cli) {
+    // A panic (a bug: ours, or the query engine's) is reported as an error with exit code 2,
+    // never as Rust's exit code 101 and a backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: twinning stopped on an internal error ({info}); nothing was written to the \
+             store. Please report it with the command you ran."
+        );
+    }));
+    let outcome = std::panic::catch_unwind(|| twinning::commands::run(cli));
+    let Ok(outcome) = outcome else {
+        return ExitCode::from(2);
+    };
+    match outcome {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         // `twinning export | head` closes the pipe early: not an error.

@@ -41,27 +41,55 @@ pub fn prepare_for_endpoint(
 }
 
 /// Parses a SPARQL update for the endpoint: the project's prefixes, relative IRIs resolved
-/// against `base_iri`, no SERVICE or LOAD call leaving the machine, and, in every DELETE/INSERT
-/// without USING or WITH, the union of the named graphs as the default graph (as for queries).
+/// against `base_iri`, no SERVICE call leaving the machine, and LOAD only from the hosts in
+/// `load_hosts` (none by default: a LOAD could make the server fetch internal URLs), without
+/// following redirections.
 pub fn prepare_update_for_endpoint(
     text: &str,
     base_iri: &str,
+    load_hosts: &[String],
+    timeout: std::time::Duration,
 ) -> Result<oxigraph::sparql::PreparedSparqlUpdate> {
+    let bad_base =
+        |e: oxiri::IriParseError| Error::Invalid(format!("bad base IRI {base_iri}: {e}"));
+    let syntax = |e: oxigraph::sparql::SparqlSyntaxError| Error::SparqlSyntax {
+        origin: "update".to_owned(),
+        message: e.to_string(),
+    };
+    let mut parser = spargebra::SparqlParser::new()
+        .with_base_iri(base_iri)
+        .map_err(bad_base)?;
     let mut evaluator = SparqlEvaluator::new()
         .without_default_http_service_handler()
+        .with_http_timeout(timeout)
+        .with_http_redirection_limit(0)
         .with_base_iri(base_iri)
-        .map_err(|e| Error::Invalid(format!("bad base IRI {base_iri}: {e}")))?;
+        .map_err(bad_base)?;
     for (prefix, namespace) in PREFIXES {
-        evaluator = evaluator
-            .with_prefix(*prefix, *namespace)
-            .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+        let bad = |e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}"));
+        parser = parser.with_prefix(*prefix, *namespace).map_err(bad)?;
+        evaluator = evaluator.with_prefix(*prefix, *namespace).map_err(bad)?;
     }
-    evaluator
-        .parse_update(text)
-        .map_err(|e| Error::SparqlSyntax {
-            origin: "update".to_owned(),
-            message: e.to_string(),
-        })
+    for operation in &parser.parse_update(text).map_err(syntax)?.operations {
+        if let spargebra::GraphUpdateOperation::Load { source, .. } = operation {
+            let host = url::Url::parse(source.as_str())
+                .ok()
+                .and_then(|url| url.host_str().map(str::to_ascii_lowercase));
+            if !host.is_some_and(|host| {
+                load_hosts
+                    .iter()
+                    .any(|allowed| allowed.eq_ignore_ascii_case(&host))
+            }) {
+                return Err(Error::Refused(format!(
+                    "LOAD <{}>: this endpoint loads only from the hosts given to --allow-load-from \
+                     (now: {}); send the data itself with the Graph Store Protocol instead",
+                    source.as_str(),
+                    if load_hosts.is_empty() { "none".to_owned() } else { load_hosts.join(", ") }
+                )));
+            }
+        }
+    }
+    evaluator.parse_update(text).map_err(syntax)
 }
 
 fn prepare_with(

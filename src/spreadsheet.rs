@@ -200,7 +200,12 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, create: bool) -> Re
             line,
             values: &positions
                 .iter()
-                .map(|(name, index)| (name.as_str(), record.get(*index).unwrap_or_default()))
+                .map(|(name, index)| {
+                    (
+                        name.as_str(),
+                        restore(record.get(*index).unwrap_or_default()),
+                    )
+                })
                 .collect(),
         };
         context.add_row(&row, create, &mut import, &mut errors);
@@ -1028,10 +1033,38 @@ pub fn export(store: &Store, out: impl Write) -> Result<()> {
                 }
             })
             .collect();
-        writer.write_record(&record).map_err(write_error)?;
+        writer
+            .write_record(record.iter().map(|value| neutralise(value).into_owned()))
+            .map_err(write_error)?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) gets a leading
+/// apostrophe, as OWASP recommends, so that it shows as text; numbers (`-15.9`) stay numbers.
+/// [`restore`] takes the apostrophe off again on import.
+fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let is_number = cell.parse::<f64>().is_ok_and(f64::is_finite)
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
+    if cell.starts_with(FORMULA_STARTS) && !is_number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The text of a cell [`neutralise`] protected: without its leading apostrophe.
+fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
     // A syntax error is reported before the store is touched.
     let _ = sparql::prepare(&query.origin, &query.text)?;
     let session = Session::open_for_reading(location)?;
+    let _watch = crate::limits::watch(args.limits.limits(), &format!("the query {}", query.origin));
     let prepared = sparql::prepare_for_store(&query.origin, &query.text, &session.store)?;
     let results = prepared
         .on_store(&session.store)

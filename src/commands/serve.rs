@@ -37,6 +37,7 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
             max_results: args.max_results,
             max_body: args.max_body,
             token,
+            load_hosts: args.allow_load_from.clone(),
         },
     )
 }

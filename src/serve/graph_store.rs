@@ -128,6 +128,20 @@ fn target(state: &State, request: &Request<Body>) -> Result<Target, Response<Bod
                 )
             }),
         ([], false) if request.method() == Method::POST => Ok(Target::New),
+        // The graph store itself can only be added to (issue 14: DELETE /store answered 415).
+        ([], false) if [Method::PUT, Method::DELETE].contains(request.method()) => {
+            let mut response = text(
+                StatusCode::METHOD_NOT_ALLOWED,
+                format!(
+                    "{} needs a graph: /store?graph=IRI or /store?default; the graph store itself takes only POST (a new graph)",
+                    request.method()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST, OPTIONS"));
+            Err(response)
+        }
         ([], false) => Err(text(
             StatusCode::BAD_REQUEST,
             "name the graph: /store?graph=IRI, or /store?default for the default graph",

@@ -40,6 +40,8 @@ pub struct Config {
     pub max_body: u64,
     /// The bearer token that allows updates; `None`: read-only.
     pub token: Option<String>,
+    /// Hosts that SPARQL `LOAD` may fetch from (none by default).
+    pub load_hosts: Vec<String>,
 }
 
 struct State {
@@ -57,7 +59,7 @@ pub fn serve(store: Store, config: Config) -> Result<()> {
         config,
         base,
     });
-    let server = oxhttp::Server::new(move |request| handle(&state, request))
+    let server = oxhttp::Server::new(move |request| contained(&state, request))
         .bind(bind)
         .with_global_timeout(Duration::from_secs(60))
         .with_max_concurrent_connections(128)
@@ -68,6 +70,24 @@ pub fn serve(store: Store, config: Config) -> Result<()> {
 }
 
 type Answer = std::result::Result<Response<Body>, Response<Body>>;
+
+/// A panic while answering (a bug of ours or of the query engine: issue 14 met Oxigraph's ORDER BY
+/// sorting with a comparison that is not a total order) becomes a 500 with a message, never a
+/// dropped connection.
+fn contained(state: &State, request: &mut Request<Body>) -> Response<Body> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(state, request)))
+        .unwrap_or_else(|panic| {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the request stopped on an internal error of the query engine: {message}"),
+            )
+        })
+}
 
 fn handle(state: &State, request: &mut Request<Body>) -> Response<Body> {
     let path = request.uri().path().to_owned();

@@ -374,8 +374,16 @@ fn run_update(
     using_graphs: &[NamedNode],
     using_named_graphs: &[NamedNode],
 ) -> Answer {
-    let mut prepared = crate::sparql::prepare_update_for_endpoint(update, base)
-        .map_err(|e| text(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let mut prepared = crate::sparql::prepare_update_for_endpoint(
+        update,
+        base,
+        &state.config.load_hosts,
+        state.config.timeout,
+    )
+    .map_err(|e| match e {
+        crate::Error::Refused(_) => text(StatusCode::FORBIDDEN, e.to_string()),
+        _ => text(StatusCode::BAD_REQUEST, e.to_string()),
+    })?;
     let protocol_dataset = !using_graphs.is_empty() || !using_named_graphs.is_empty();
     for dataset in prepared.using_datasets_mut() {
         if !dataset.is_default_dataset() {

@@ -538,3 +538,67 @@ fn problems_are_reported_on_the_physical_line_whatever_the_line_ends() {
             )));
     }
 }
+
+/// Regression (issue 14): cells starting with `=`, `+`, `-` or `@` were exported raw, and
+/// spreadsheets run them as formulas. They get a leading apostrophe (OWASP); numbers stay
+/// numbers; importing the export keeps the text as it was.
+#[test]
+fn formulas_in_cells_are_neutralised_on_export_and_kept_as_text_on_import() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let formula = "=HYPERLINK(\"http://evil.example/\",\"click\")";
+    let command = "+cmd|' /C calc'!A0";
+    let csv = format!(
+        "{HEADER}\nDakhla,Vasto,Italy,cooperation,signed,2019-03,culture,,\"{}\",https://example.org/x,\"{}\",,\n",
+        command,
+        formula.replace('"', "\"\"")
+    );
+    let file = sandbox.file("formulas.csv", &csv);
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success();
+    let output = sandbox
+        .twinning()
+        .args(["export", "--format", "csv"])
+        .output()
+        .expect("run");
+    let exported = String::from_utf8(output.stdout).expect("UTF-8");
+    let mut reader = csv::Reader::from_reader(exported.as_bytes());
+    let headers = reader.headers().expect("header").clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).expect(name);
+    let mut seen = false;
+    for record in reader.records() {
+        let record = record.expect("record");
+        for cell in record.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '@']),
+                "a cell a spreadsheet would run: {cell}"
+            );
+        }
+        if record[column("source_url")].contains("example.org/x") {
+            seen = true;
+            assert_eq!(&record[column("source_title")], format!("'{formula}"));
+            assert_eq!(&record[column("purpose_en")], format!("'{command}"));
+        }
+        let longitude = &record[column("partner_longitude")];
+        assert!(
+            !longitude.starts_with('\''),
+            "numbers stay numbers: {longitude}"
+        );
+    }
+    assert!(seen, "the imported agreement is exported");
+    // Importing the export into a fresh store keeps the text exactly.
+    let again = Sandbox::new();
+    again.twinning().arg("load").assert().success();
+    let file = again.file("again.csv", &exported);
+    again.twinning().arg("import").arg(&file).assert().success();
+    let rows = again.select(&[
+        "-e",
+        "SELECT ?title WHERE { ?source dcterms:title ?title FILTER (STRSTARTS(STR(?title), \"=HYPER\")) }",
+    ]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["title"], formula);
+}

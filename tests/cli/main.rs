@@ -5,6 +5,7 @@ mod common;
 mod curate;
 mod docs;
 mod export;
+mod hostile;
 mod html;
 mod interop;
 mod load;
