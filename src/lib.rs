@@ -13,6 +13,7 @@ pub mod commands;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod guard;
 pub mod html;
 pub mod i18n;
 pub mod indicators;

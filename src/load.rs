@@ -32,13 +32,20 @@ pub struct Document {
 impl Document {
     /// Parses `text` in `syntax`; triples outside any named graph go to `graph`.
     pub fn parse(origin: &str, text: &[u8], syntax: RdfSyntax, graph: NamedNode) -> Result<Self> {
+        if syntax == RdfSyntax::Rdfxml {
+            crate::guard::check_xml_entities(origin, text)?;
+        }
         let parser = RdfParser::from_format(syntax.to_oxigraph())
             .with_default_graph(graph.clone())
             .rename_blank_nodes();
         let quads = parser
             .for_slice(text)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| syntax_error(origin, &e))?;
+            .map(|quad| {
+                let quad = quad.map_err(|e| syntax_error(origin, &e))?;
+                crate::guard::check_literal(origin, &quad)?;
+                Ok(quad)
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             origin: origin.to_owned(),
             graph,
@@ -292,6 +299,9 @@ pub fn bulk_load(
     } else {
         None
     };
+    if syntax == RdfSyntax::Rdfxml {
+        check_xml_file_entities(path)?;
+    }
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let started = Instant::now();
     let bar = progress.counting("bulk load", "triples");
@@ -306,6 +316,18 @@ pub fn bulk_load(
         .map_err(|e| match e {
             oxigraph::store::LoaderError::Parsing(oxigraph::io::RdfParseError::Syntax(e)) => {
                 syntax_error(&origin, &e)
+            }
+            // The parsers hold at most 16 MiB of one line or statement (which also bounds any
+            // literal); past it their message names neither the file nor the limit.
+            oxigraph::store::LoaderError::Parsing(oxigraph::io::RdfParseError::Io(e))
+                if e.to_string().contains("buffer maximal size") =>
+            {
+                Error::RdfInvalid {
+                    file: origin.clone(),
+                    message: "a line or statement is longer than 16 MiB, the most the parser \
+                              holds at once (a literal that large is refused); nothing was loaded"
+                        .to_owned(),
+                }
             }
             other => Error::Invalid(format!("{origin}: {other}")),
         })?;
@@ -330,6 +352,21 @@ pub fn bulk_load(
         deriving,
         compacting: started.elapsed(),
     })
+}
+
+/// A large RDF/XML file is checked for entity expansion before the bulk loader sees it: read
+/// whole only when its prolog declares entities (RDF/XML files seldom do).
+fn check_xml_file_entities(path: &Path) -> Result<()> {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(64 * 1024).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    if !head.windows(8).any(|w| w == b"<!ENTITY") {
+        return Ok(());
+    }
+    let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    crate::guard::check_xml_entities(&path.display().to_string(), &text)
 }
 
 /// Parses a whole file without keeping anything: its first syntax error, with file, line and

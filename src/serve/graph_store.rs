@@ -244,6 +244,10 @@ fn parse_graph(
              application/n-triples for an empty graph",
         ));
     }
+    let refused = |e: crate::Error| text(StatusCode::BAD_REQUEST, e.to_string());
+    if syntax == crate::format::RdfSyntax::Rdfxml {
+        crate::guard::check_xml_entities("request body", body).map_err(refused)?;
+    }
     let mut parser = RdfParser::from_format(syntax.to_oxigraph()).rename_blank_nodes();
     // Relative IRIs in the body resolve against the graph's IRI.
     if let GraphName::NamedNode(graph) = graph {
@@ -264,6 +268,7 @@ fn parse_graph(
                 format!("{}{hint}", crate::load::syntax_error("request body", &e)),
             )
         })?;
+        crate::guard::check_literal("request body", &quad).map_err(refused)?;
         if quad.graph_name != GraphName::DefaultGraph {
             return Err(text(
                 StatusCode::BAD_REQUEST,

@@ -242,3 +242,69 @@ fn small_protocol_details_hold() {
     assert_eq!(status, 405);
     assert!(head.contains("allow: post"), "{head}");
 }
+
+/// Issue 14.7: a 1 KB "billion laughs" RDF/XML file loaded as a 300 MB literal. It is refused
+/// before anything expands, by `load` (small or bulk) and by the Graph Store; the store is
+/// left as it was.
+#[test]
+fn a_billion_laughs_document_is_refused_and_the_store_is_unchanged() {
+    let mut dtd = String::from("<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n");
+    for (name, inner) in [
+        ("b", "a"),
+        ("c", "b"),
+        ("d", "c"),
+        ("e", "d"),
+        ("f", "e"),
+        ("g", "f"),
+    ] {
+        dtd.push_str(&format!(
+            "<!ENTITY {name} \"{}\">\n",
+            format!("&{inner};").repeat(10)
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n{dtd}]>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:ex=\"http://example.org/\">\n<rdf:Description rdf:about=\"http://example.org/s\"><ex:p>&g;&g;&g;</ex:p></rdf:Description>\n</rdf:RDF>\n"
+    );
+    assert!(document.len() < 2048, "a small file");
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let file = sandbox.file("laughs.rdf", &document);
+    for bulk in [false, true] {
+        let mut load = sandbox.twinning();
+        load.arg("load");
+        if bulk {
+            load.arg("--bulk");
+        }
+        load.arg(&file)
+            .timeout(Duration::from_secs(30))
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("laughs.rdf")
+                    .and(predicate::str::contains("billion laughs")),
+            );
+    }
+    assert_eq!(before, sandbox.export_turtle(), "the store is unchanged");
+    let directory = tempfile::tempdir().unwrap();
+    let token_file = directory.path().join("token");
+    std::fs::write(&token_file, "hostile-test-token-0123456789").unwrap();
+    let server = crate::serve::start(&[
+        "--allow-update",
+        "--token-file",
+        token_file.to_str().unwrap(),
+    ]);
+    let (status, _, body) = curl(&[
+        "-X",
+        "PUT",
+        &format!("{}/store?graph=http://example.org/laughs", server.base),
+        "-H",
+        "Content-Type: application/rdf+xml",
+        "-H",
+        "Authorization: Bearer hostile-test-token-0123456789",
+        "--data-binary",
+        &document,
+    ]);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("billion laughs"), "{body}");
+}
