@@ -324,6 +324,10 @@ pub struct ServeArgs {
     /// larger bodies are answered with 413.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_body: u64,
+    /// Connections one client address may hold open at once (more are closed at once), so that
+    /// one client cannot keep the others out.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub max_connections_per_client: usize,
     /// Accept SPARQL Update and Graph Store writes (requires --token-file).
     #[arg(long, requires = "token_file")]
     pub allow_update: bool,

@@ -168,3 +168,56 @@ mod tests {
         assert!(check_xml_entities("a.rdf", cycle.as_bytes()).is_err());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Hostile input never panics the loaders (issue 14): arbitrary bytes, and documents built from
+    //! the fragments an attacker would combine, in every syntax the loaders take.
+    use super::*;
+    use crate::format::RdfSyntax;
+    use proptest::prelude::*;
+
+    const FRAGMENTS: [&str; 16] = [
+        "<!DOCTYPE r [",
+        "]>",
+        "<!ENTITY a \"",
+        "&a;",
+        "&b;",
+        "\">",
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">",
+        "<rdf:Description rdf:about=\"http://e/s\">",
+        "</rdf:Description>",
+        "</rdf:RDF>",
+        "<http://e/s> <http://e/p> ",
+        "\"lit\"@ar",
+        " .\n",
+        "@prefix e: <http://e/> .",
+        "[ e:p ( 1 2 ) ]",
+        "\"\"\"",
+    ];
+
+    fn graph() -> oxigraph::model::NamedNode {
+        oxigraph::model::NamedNode::new_unchecked("http://example.org/g")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic_a_loader(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            for syntax in [RdfSyntax::Turtle, RdfSyntax::Ntriples, RdfSyntax::Trig, RdfSyntax::Nquads, RdfSyntax::Rdfxml, RdfSyntax::Jsonld] {
+                let _ = crate::load::Document::parse("fuzz", &bytes, syntax, graph());
+            }
+            let _ = check_xml_entities("fuzz", &bytes);
+        }
+
+        #[test]
+        fn attacker_fragments_never_panic_a_loader(pieces in proptest::collection::vec(0..FRAGMENTS.len(), 0..40)) {
+            let text: String = pieces.iter().map(|i| FRAGMENTS[*i]).collect();
+            for syntax in [RdfSyntax::Turtle, RdfSyntax::Rdfxml] {
+                let _ = crate::load::Document::parse("fuzz", text.as_bytes(), syntax, graph());
+            }
+            let _ = check_xml_entities("fuzz", text.as_bytes());
+        }
+    }
+}

@@ -36,6 +36,7 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
             timeout: Duration::from_secs(args.timeout),
             max_results: args.max_results,
             max_body: args.max_body,
+            max_connections_per_client: args.max_connections_per_client,
             token,
             load_hosts: args.allow_load_from.clone(),
         },

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 mod graph_store;
+mod http;
 mod negotiation;
 mod pages;
 mod protocol;
@@ -25,7 +26,7 @@ use oxhttp::model::{header, Body, HeaderValue, Method, Request, Response, Status
 use oxigraph::sparql::CancellationToken;
 use oxigraph::store::Store;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -38,6 +39,8 @@ pub struct Config {
     pub max_results: usize,
     /// Largest request body accepted, in bytes.
     pub max_body: u64,
+    /// Connections one client address may hold open at once.
+    pub max_connections_per_client: usize,
     /// The bearer token that allows updates; `None`: read-only.
     pub token: Option<String>,
     /// Hosts that SPARQL `LOAD` may fetch from (none by default).
@@ -53,20 +56,11 @@ struct State {
 /// Serves until the process is stopped.
 pub fn serve(store: Store, config: Config) -> Result<()> {
     let base = format!("http://{}", config.bind);
-    let bind = config.bind;
-    let state = Arc::new(State {
+    http::run(Arc::new(State {
         store,
         config,
         base,
-    });
-    let server = oxhttp::Server::new(move |request| contained(&state, request))
-        .bind(bind)
-        .with_global_timeout(Duration::from_secs(60))
-        .with_max_concurrent_connections(128)
-        .spawn()
-        .map_err(|e| Error::Format(format!("--bind {bind}: cannot listen: {e}")))?;
-    eprintln!("twinning: SPARQL endpoint at http://{bind}/sparql, query page at http://{bind}/");
-    server.join().map_err(Error::Output)
+    }))
 }
 
 type Answer = std::result::Result<Response<Body>, Response<Body>>;
@@ -185,40 +179,19 @@ fn parameters(encoded: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Reads the request body, refusing more than the configured limit with 413.
+/// The request body, which the HTTP front end has already read within its size limit and
+/// deadline.
 fn body_bytes(
-    state: &State,
+    _state: &State,
     request: &mut Request<Body>,
 ) -> std::result::Result<Vec<u8>, Response<Body>> {
-    let limit = state.config.max_body;
-    let too_large = || {
-        text(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the request body is larger than {limit} bytes (the server's --max-body)"),
-        )
-    };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return Err(too_large());
-    }
     let mut bytes = Vec::new();
-    request
-        .body_mut()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            text(
-                StatusCode::BAD_REQUEST,
-                format!("cannot read the request body: {e}"),
-            )
-        })?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
-    }
+    request.body_mut().read_to_end(&mut bytes).map_err(|e| {
+        text(
+            StatusCode::BAD_REQUEST,
+            format!("cannot read the request body: {e}"),
+        )
+    })?;
     Ok(bytes)
 }
 

@@ -155,3 +155,29 @@ pub const RESULTS_FORMATS: &str =
 /// See [`RESULTS_FORMATS`].
 pub const GRAPH_FORMATS: &str = "graphs come as text/turtle, application/n-triples, \
      application/ld+json or application/rdf+xml";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn qualities_order_and_refuse() {
+        assert_eq!(
+            ranked("text/csv;q=0.5, application/json, text/html;q=0"),
+            ["application/json", "text/csv"]
+        );
+        assert_eq!(ranked("fr-FR, ar;q=0.9, en;q=0.8"), ["fr-fr", "ar", "en"]);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The protocol's header parsing never panics, whatever a client sends (issue 14).
+        #[test]
+        fn arbitrary_headers_never_panic(header in ".{0,200}") {
+            let _ = ranked(&header);
+            let _ = graph_syntax(&header);
+        }
+    }
+}

@@ -235,9 +235,11 @@ fn small_protocol_details_hold() {
     ]);
     assert_eq!(status, 204);
     assert!(head.contains("access-control-allow-headers:"), "{head}");
-    // Access-Control-Allow-Methods is set by the server but dropped by oxhttp 0.3.3, which lists it
-    // among the forbidden header names (docs/upstream/oxhttp-allow-methods.md); the move to an
-    // HTTP server with per-request deadlines (issue 14.3) brings it back.
+    // oxhttp 0.3.3 dropped this header (docs/upstream/oxhttp-allow-methods.md); hyper sends it.
+    assert!(
+        head.contains("access-control-allow-methods: get, head, post, put, delete, options"),
+        "{head}"
+    );
     let (status, head, _) = curl(&["-X", "DELETE", &format!("{}/store", server.base)]);
     assert_eq!(status, 405);
     assert!(head.contains("allow: post"), "{head}");
@@ -307,4 +309,101 @@ fn a_billion_laughs_document_is_refused_and_the_store_is_unchanged() {
     ]);
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("billion laughs"), "{body}");
+}
+
+/// Issue 14.3: 130 connections sending a header line every ~18 s made the endpoint answer nobody.
+/// Now one address holds at most --max-connections-per-client connections (the rest are closed
+/// at once), a request head must arrive within 10 s, and idle connections cost no thread: a probe
+/// from another address answers within a second during the attack.
+#[test]
+fn a_slowloris_attack_leaves_other_clients_served() {
+    use std::io::{Read, Write};
+    let server = start(&[]);
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let attackers: Vec<_> = (0..130)
+        .map(|_| {
+            let address = address.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let Ok(mut stream) = std::net::TcpStream::connect(&address) else {
+                    return false;
+                };
+                let _ = stream.write_all(b"GET /sparql HTTP/1.1\r\nHost: attacker\r\n");
+                // A header line every second, for at most eight seconds.
+                for _ in 0..8 {
+                    if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
+                    if stream.write_all(b"X-Slow: 1\r\n").is_err() {
+                        return true;
+                    }
+                }
+                // Closed by the server (over its share): a read ends at once.
+                stream
+                    .set_read_timeout(Some(Duration::from_millis(100)))
+                    .ok();
+                matches!(stream.read(&mut [0; 16]), Ok(0))
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    for _ in 0..3 {
+        let started = Instant::now();
+        let (status, _, body) = curl(&[
+            "--interface",
+            "127.0.0.2",
+            "-G",
+            &format!("{}/sparql", server.base),
+            "--data-urlencode",
+            "query=ASK { ?s ?p ?o }",
+            "-H",
+            "Accept: text/csv",
+        ]);
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "a probe took {:?} during the attack",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let closed = attackers
+        .into_iter()
+        .map(|attacker| attacker.join().unwrap_or(false))
+        .filter(|closed| *closed)
+        .count();
+    assert!(
+        closed >= 130 - 32,
+        "the connections over the share were closed: {closed}"
+    );
+}
+
+/// Issue 14.1 on the endpoint: the runaway query is answered 503 at its deadline (plus a grace of
+/// two seconds), not after 80 s, and other clients are served meanwhile.
+#[test]
+fn a_runaway_query_on_the_endpoint_is_answered_at_its_deadline() {
+    let server = start(&["--timeout", "2"]);
+    let url = format!("{}/sparql", server.base);
+    let started = Instant::now();
+    let (status, _, body) = curl(&["-G", &url, "--data-urlencode", &format!("query={RUNAWAY}")]);
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let started = Instant::now();
+    let (status, _, _) = curl(&[
+        "-G",
+        &url,
+        "--data-urlencode",
+        "query=ASK { ?s ?p ?o }",
+        "-H",
+        "Accept: text/csv",
+    ]);
+    assert_eq!(status, 200);
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
