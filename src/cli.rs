@@ -324,6 +324,16 @@ pub struct ServeArgs {
     /// larger bodies are answered with 413.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_name = "BYTES")]
     pub max_body: u64,
+    /// Worker processes answering requests on a read-only server: each is stopped past the
+    /// deadline or the memory budget, and replaced.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub workers: usize,
+    /// Memory one worker may hold while answering, in MiB (past it the request gets 503).
+    #[arg(long, default_value_t = 2048, value_name = "MIB")]
+    pub max_query_memory: u64,
+    /// Run as a query worker of a server (internal).
+    #[arg(long, hide = true)]
+    pub worker: bool,
     /// Connections one client address may hold open at once (more are closed at once), so that
     /// one client cannot keep the others out.
     #[arg(long, default_value_t = 32, value_name = "N")]

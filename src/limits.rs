@@ -76,9 +76,15 @@ fn stop_process(message: &str) -> ! {
     std::process::exit(2)
 }
 
-/// The process's resident memory in bytes (Linux: VmRSS in /proc/self/status), if known.
+/// This process's resident memory in bytes, if known.
 pub fn resident_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    process_memory("self")
+}
+
+/// A process's resident memory in bytes (Linux: VmRSS in /proc/PROCESS/status, PROCESS being a
+/// pid or `self`), if known.
+pub fn process_memory(process: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).ok()?;
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
     let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kilobytes * 1024)

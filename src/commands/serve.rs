@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-use crate::serve::{self, Config};
+use crate::serve::{self, Config, Workers};
 use crate::store::{Location, Session};
 
 pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
@@ -22,23 +22,54 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
         }
         None => None,
     };
-    // A read-only server shares the store with other readers (`query`, `export`, `report`); one
-    // that accepts updates holds it alone, and loads go through it (PUT /store).
-    let session = if token.is_some() {
+    let config = Config {
+        bind: args.bind,
+        timeout: Duration::from_secs(args.timeout),
+        max_results: args.max_results,
+        max_body: args.max_body,
+        max_connections_per_client: args.max_connections_per_client,
+        token,
+        load_hosts: args.allow_load_from.clone(),
+    };
+    if args.worker {
+        let session = Session::open_for_reading(location)?;
+        return serve::work(session.store.clone(), config);
+    }
+    // A read-only server shares the store with other readers (`query`, `export`, `report`) and
+    // answers through worker processes; one that accepts updates holds the store alone, answers
+    // in-process, and loads go through it (PUT /store).
+    let session = if config.token.is_some() {
         Session::open_for_update(location)?
     } else {
         Session::open_for_reading(location)?
     };
-    serve::serve(
-        session.store.clone(),
-        Config {
-            bind: args.bind,
-            timeout: Duration::from_secs(args.timeout),
-            max_results: args.max_results,
-            max_body: args.max_body,
-            max_connections_per_client: args.max_connections_per_client,
-            token,
-            load_hosts: args.allow_load_from.clone(),
-        },
-    )
+    let workers = match (&session.location, &config.token) {
+        (Location::Directory(path), None) if args.workers > 0 => Some(Workers {
+            command: worker_command(path, args)?,
+            count: args.workers,
+            max_memory: args.max_query_memory * 1024 * 1024,
+        }),
+        _ => None,
+    };
+    serve::serve(session.store.clone(), config, workers)
+}
+
+/// The command line that starts a worker of this server.
+fn worker_command(store: &std::path::Path, args: &ServeArgs) -> Result<Vec<String>> {
+    let program = std::env::current_exe().map_err(Error::Output)?;
+    Ok(vec![
+        program.display().to_string(),
+        "--store".to_owned(),
+        store.display().to_string(),
+        "serve".to_owned(),
+        "--worker".to_owned(),
+        "--bind".to_owned(),
+        args.bind.to_string(),
+        "--timeout".to_owned(),
+        args.timeout.to_string(),
+        "--max-results".to_owned(),
+        args.max_results.to_string(),
+        "--max-body".to_owned(),
+        args.max_body.to_string(),
+    ])
 }

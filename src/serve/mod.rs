@@ -16,6 +16,7 @@ mod http;
 mod negotiation;
 mod pages;
 mod protocol;
+mod workers;
 
 use std::io::Read;
 use std::net::SocketAddr;
@@ -51,16 +52,50 @@ struct State {
     store: Store,
     config: Config,
     base: String,
+    /// Worker processes that answer the requests (read-only servers on a store directory).
+    pool: Option<workers::Pool>,
 }
 
-/// Serves until the process is stopped.
-pub fn serve(store: Store, config: Config) -> Result<()> {
+/// How a read-only server runs its query workers.
+#[derive(Debug, Clone)]
+pub struct Workers {
+    /// The command line that starts one (`twinning --store DIR serve --worker …`).
+    pub command: Vec<String>,
+    /// How many.
+    pub count: usize,
+    /// Resident memory one may reach while answering, in bytes.
+    pub max_memory: u64,
+}
+
+/// Serves until the process is stopped; with `workers`, requests are answered by worker
+/// processes that can be stopped at any point (see [`workers`]).
+pub fn serve(store: Store, config: Config, workers: Option<Workers>) -> Result<()> {
     let base = format!("http://{}", config.bind);
+    let deadline = config.timeout + std::time::Duration::from_secs(2);
+    let pool = workers
+        .map(|w| workers::Pool::start(w.command, w.count, w.max_memory, deadline))
+        .transpose()
+        .map_err(crate::error::Error::Output)?;
     http::run(Arc::new(State {
         store,
         config,
         base,
+        pool,
     }))
+}
+
+/// A query worker: answers the requests its server sends on standard input, from its own
+/// read-only view of the store.
+pub fn work(store: Store, config: Config) -> Result<()> {
+    let base = format!("http://{}", config.bind);
+    let state = State {
+        store,
+        config,
+        base,
+        pool: None,
+    };
+    workers::serve_requests(|request| contained(&state, request))
+        .map_err(crate::error::Error::Output)
 }
 
 type Answer = std::result::Result<Response<Body>, Response<Body>>;

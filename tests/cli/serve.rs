@@ -15,6 +15,11 @@ pub struct Server {
 }
 
 impl Server {
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's store directory.
     pub fn store(&self) -> std::path::PathBuf {
         self._sandbox.store()
