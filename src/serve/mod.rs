@@ -71,9 +71,8 @@ pub struct Workers {
 /// processes that can be stopped at any point (see [`workers`]).
 pub fn serve(store: Store, config: Config, workers: Option<Workers>) -> Result<()> {
     let base = format!("http://{}", config.bind);
-    let deadline = config.timeout + std::time::Duration::from_secs(2);
     let pool = workers
-        .map(|w| workers::Pool::start(w.command, w.count, w.max_memory, deadline))
+        .map(|w| workers::Pool::start(w.command, w.count, w.max_memory, config.timeout))
         .transpose()
         .map_err(crate::error::Error::Output)?;
     http::run(Arc::new(State {

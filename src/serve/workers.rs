@@ -24,7 +24,9 @@ pub struct Pool {
     command: Vec<String>,
     /// Resident memory a worker may reach while answering, in bytes.
     max_memory: u64,
-    /// How long one request may take.
+    /// How long one request may take: the query timeout, which the worker applies itself.
+    timeout: Duration,
+    /// When the worker is stopped if it has not answered: the timeout and a grace.
     deadline: Duration,
     idle: Mutex<Vec<Worker>>,
     available: Condvar,
@@ -53,12 +55,13 @@ impl Pool {
         command: Vec<String>,
         size: usize,
         max_memory: u64,
-        deadline: Duration,
+        timeout: Duration,
     ) -> std::io::Result<Self> {
         let pool = Self {
             command,
             max_memory,
-            deadline,
+            timeout,
+            deadline: timeout + Duration::from_secs(2),
             idle: Mutex::new(Vec::new()),
             available: Condvar::new(),
         };
@@ -169,7 +172,7 @@ impl Pool {
                 return (
                     stopped(format!(
                         "the query ran longer than {} s and was stopped; narrow it or add a LIMIT",
-                        self.deadline.as_secs_f64()
+                        self.timeout.as_secs_f64()
                     )),
                     false,
                 );

@@ -440,3 +440,91 @@ fn a_runaway_query_on_the_endpoint_stops_at_the_memory_budget() {
         .unwrap();
     assert!(resident < 200 * 1024, "the server holds {resident} kB");
 }
+
+/// What held before issue 14, kept so: an XML external entity never reads a file, a remote JSON-LD
+/// context is never fetched, and the store is unchanged either way.
+#[test]
+fn external_entities_and_remote_contexts_are_never_fetched() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let secret = sandbox.file("secret.txt", "top-secret-content");
+    let xxe = sandbox.file(
+        "xxe.rdf",
+        &format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [<!ENTITY xxe SYSTEM \"file://{}\">]>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:ex=\"http://example.org/\"><rdf:Description rdf:about=\"http://example.org/s\"><ex:p>&xxe;</ex:p></rdf:Description></rdf:RDF>\n",
+            secret.display()
+        ),
+    );
+    let output = sandbox.twinning().arg("load").arg(&xxe).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(!sandbox
+        .export_turtle()
+        .windows(10)
+        .any(|w| w == b"top-secret"));
+    // A JSON-LD document whose context is on a server we watch: nobody may connect.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let context = format!("http://{}/context.jsonld", listener.local_addr().unwrap());
+    let document = sandbox.file(
+        "remote.jsonld",
+        &format!(
+            "{{\"@context\": \"{context}\", \"@id\": \"http://example.org/s\", \"p\": \"v\"}}"
+        ),
+    );
+    let output = sandbox
+        .twinning()
+        .arg("load")
+        .arg(&document)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(listener.accept().is_err(), "the remote context was fetched");
+    assert_eq!(before, sandbox.export_turtle(), "the store is unchanged");
+}
+
+/// What held before issue 14, kept so: a bulk load killed with SIGKILL before its commit leaves
+/// the previous content intact, and the next load works.
+#[test]
+fn a_bulk_load_killed_midway_leaves_the_store_as_it_was() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let world = sandbox.dir.path().join("world.nt");
+    bare()
+        .args(["synth", "--agreements", "60000", "-o"])
+        .arg(&world)
+        .assert()
+        .success();
+    let mut load = std::process::Command::new(assert_cmd::cargo::cargo_bin("twinning"))
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["load", "--bulk"])
+        .arg(&world)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let finished_already = load.try_wait().unwrap().is_some();
+    let _ = load.kill();
+    let _ = load.wait();
+    if finished_already {
+        eprintln!("note: the load finished before it could be killed; nothing to check");
+        return;
+    }
+    assert_eq!(
+        before,
+        sandbox.export_turtle(),
+        "the killed load changed the store"
+    );
+    sandbox
+        .twinning()
+        .args(["load", "--bulk"])
+        .arg(&world)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("interrupted bulk load")
+                .or(predicate::str::contains("bulk load")),
+        );
+}
