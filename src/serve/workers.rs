@@ -146,11 +146,7 @@ impl Pool {
         let head = Head {
             method: parts.method.to_string(),
             uri: parts.uri.to_string(),
-            headers: parts
-                .headers
-                .iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_owned())))
-                .collect(),
+            headers: header_pairs(&parts.headers),
             ..Head::default()
         };
         if write_frame(&mut worker.input, &head, &body).is_err() {
@@ -233,15 +229,19 @@ pub fn serve_requests(
         body.read_to_end(&mut bytes)?;
         let head = Head {
             status: parts.status.as_u16(),
-            headers: parts
-                .headers
-                .iter()
-                .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_owned())))
-                .collect(),
+            headers: header_pairs(&parts.headers),
             ..Head::default()
         };
         write_frame(&mut output, &head, &bytes)?;
     }
+}
+
+/// Headers as text pairs, for the frame's JSON head (values that are not text are left out).
+fn header_pairs(headers: &oxhttp::model::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v.to_str().ok()?.to_owned())))
+        .collect()
 }
 
 fn write_frame(out: &mut impl Write, head: &Head, body: &[u8]) -> std::io::Result<()> {
