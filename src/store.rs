@@ -149,6 +149,14 @@ impl Session {
         Ok(session)
     }
 
+    /// Removes the sorted runs a failed bulk load left in the store directory (a full disk leaves
+    /// them, taking the space the user needs to recover).
+    pub fn remove_bulk_leftovers(&self) {
+        if let Location::Directory(path) = &self.location {
+            remove_interrupted_bulk_files(path);
+        }
+    }
+
     /// Notes that the store now holds this binary's bundled ontology and data.
     pub fn mark_bundle_loaded(&self) -> Result<()> {
         if let Location::Directory(path) = &self.location {

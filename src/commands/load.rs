@@ -50,7 +50,10 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
                 .map_err(|e| crate::error::Error::Format(format!("--graph {iri}: {e}")))?,
             None => load::file_graph_name(path)?,
         };
-        let bulk = load::bulk_load(&session.store, path, syntax, graph.clone())?;
+        let bulk =
+            load::bulk_load(&session.store, path, syntax, graph.clone()).inspect_err(|_| {
+                session.remove_bulk_leftovers();
+            })?;
         eprintln!("{}: {bulk}", path.display());
         summary.insert(graph.as_str().to_owned(), bulk.triples);
         summary.insert(
