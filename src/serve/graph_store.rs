@@ -63,7 +63,7 @@ pub fn handle(state: &State, request: &mut Request<Body>) -> Answer {
         return Ok(text(StatusCode::NO_CONTENT, ""));
     }
     // PUT and POST carry a graph.
-    let body = body_bytes(state, request)?;
+    let body = body_bytes(request)?;
     if method == Method::POST && body.is_empty() {
         // §5.5: "if the request body is empty, the implementation SHOULD respond with 204".
         return Ok(text(StatusCode::NO_CONTENT, ""));

@@ -215,10 +215,7 @@ fn parameters(encoded: &str) -> Vec<(String, String)> {
 
 /// The request body, which the HTTP front end has already read within its size limit and
 /// deadline.
-fn body_bytes(
-    _state: &State,
-    request: &mut Request<Body>,
-) -> std::result::Result<Vec<u8>, Response<Body>> {
+fn body_bytes(request: &mut Request<Body>) -> std::result::Result<Vec<u8>, Response<Body>> {
     let mut bytes = Vec::new();
     request.body_mut().read_to_end(&mut bytes).map_err(|e| {
         text(
@@ -229,11 +226,8 @@ fn body_bytes(
     Ok(bytes)
 }
 
-fn body_text(
-    state: &State,
-    request: &mut Request<Body>,
-) -> std::result::Result<String, Response<Body>> {
-    String::from_utf8(body_bytes(state, request)?)
+fn body_text(request: &mut Request<Body>) -> std::result::Result<String, Response<Body>> {
+    String::from_utf8(body_bytes(request)?)
         .map_err(|_| text(StatusCode::BAD_REQUEST, "the request body is not UTF-8"))
 }
 

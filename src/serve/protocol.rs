@@ -40,7 +40,7 @@ enum Operation {
 }
 
 pub fn endpoint(state: &State, request: &mut Request<Body>, accepts: Accepts) -> Answer {
-    let operation = read_operation(state, request, accepts)?;
+    let operation = read_operation(request, accepts)?;
     let base = format!("{}{}", state.base, request.uri().path());
     match operation {
         Operation::Describe => service_description(state, request),
@@ -83,7 +83,6 @@ pub fn endpoint(state: &State, request: &mut Request<Body>, accepts: Accepts) ->
 /// Reads the operation from the method, the media type, the query string and the body: 2.1 and
 /// 2.2 of the Protocol, with 400 for what they do not allow.
 fn read_operation(
-    state: &State,
     request: &mut Request<Body>,
     accepts: Accepts,
 ) -> Result<Operation, Response<Body>> {
@@ -110,14 +109,14 @@ fn read_operation(
         match media.as_str() {
             // 2.1.2 and 2.2.1: every parameter is in the body.
             "application/x-www-form-urlencoded" => {
-                let body = body_text(state, request)?;
+                let body = body_text(request)?;
                 let mut all = parameters(&body);
                 // `format` (not a Protocol parameter) may stay in the URL.
                 all.extend(url_parameters.into_iter().filter(|(k, _)| k == "format"));
                 (all, None)
             }
-            "application/sparql-query" => (url_parameters, Some((true, body_text(state, request)?))),
-            "application/sparql-update" => (url_parameters, Some((false, body_text(state, request)?))),
+            "application/sparql-query" => (url_parameters, Some((true, body_text(request)?))),
+            "application/sparql-update" => (url_parameters, Some((false, body_text(request)?))),
             other => {
                 return Err(text(
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -118,19 +118,29 @@ fn an_engine_panic_on_the_endpoint_is_a_500_and_the_server_goes_on() {
     assert_eq!(status, 200, "the server still answers: {body}");
 }
 
-/// Issue 14.2: ten concurrent 200 MB POSTs took 3.7 GB; bodies are capped.
-#[test]
-fn request_bodies_above_the_limit_are_refused_with_413() {
+/// The token the writable test servers take.
+const TOKEN: &str = "hostile-test-token-0123456789";
+
+/// A server that accepts updates with [`TOKEN`], and `extra` flags; keep the directory alive
+/// while it runs.
+fn writable(extra: &[&str]) -> (crate::serve::Server, tempfile::TempDir) {
     let directory = tempfile::tempdir().unwrap();
     let token_file = directory.path().join("token");
-    std::fs::write(&token_file, "hostile-test-token-0123456789").unwrap();
-    let server = start(&[
-        "--max-body",
-        "10000",
+    std::fs::write(&token_file, TOKEN).unwrap();
+    let mut args = extra.to_vec();
+    args.extend([
         "--allow-update",
         "--token-file",
         token_file.to_str().unwrap(),
     ]);
+    let server = start(&args);
+    (server, directory)
+}
+
+/// Issue 14.2: ten concurrent 200 MB POSTs took 3.7 GB; bodies are capped.
+#[test]
+fn request_bodies_above_the_limit_are_refused_with_413() {
+    let (server, directory) = writable(&["--max-body", "10000"]);
     let big = format!("SELECT * WHERE {{ ?s ?p ?o }} # {}", "x".repeat(20_000));
     let (status, _, body) = curl(&[
         &format!("{}/sparql", server.base),
@@ -169,14 +179,7 @@ fn request_bodies_above_the_limit_are_refused_with_413() {
 /// execute.
 #[test]
 fn load_is_off_unless_allowed_and_updates_never_run_by_get() {
-    let directory = tempfile::tempdir().unwrap();
-    let token_file = directory.path().join("token");
-    std::fs::write(&token_file, "hostile-test-token-0123456789").unwrap();
-    let server = start(&[
-        "--allow-update",
-        "--token-file",
-        token_file.to_str().unwrap(),
-    ]);
+    let (server, _directory) = writable(&[]);
     let auth = "Authorization: bearer hostile-test-token-0123456789";
     let update = |text: &str| {
         curl(&[
@@ -288,14 +291,7 @@ fn a_billion_laughs_document_is_refused_and_the_store_is_unchanged() {
             );
     }
     assert_eq!(before, sandbox.export_turtle(), "the store is unchanged");
-    let directory = tempfile::tempdir().unwrap();
-    let token_file = directory.path().join("token");
-    std::fs::write(&token_file, "hostile-test-token-0123456789").unwrap();
-    let server = crate::serve::start(&[
-        "--allow-update",
-        "--token-file",
-        token_file.to_str().unwrap(),
-    ]);
+    let (server, _directory) = writable(&[]);
     let (status, _, body) = curl(&[
         "-X",
         "PUT",
