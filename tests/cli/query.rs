@@ -4,15 +4,21 @@ use predicates::prelude::*;
 
 use crate::common::{repository, Sandbox};
 
-#[test]
-fn every_query_file_parses_and_runs_with_results() {
-    let sandbox = Sandbox::new();
+/// The research query files of queries/, sorted.
+fn research_query_files() -> Vec<std::path::PathBuf> {
     let mut files: Vec<_> = std::fs::read_dir(repository().join("queries"))
         .expect("queries/")
         .map(|entry| entry.expect("entry").path())
         .filter(|path| path.extension().is_some_and(|e| e == "rq"))
         .collect();
     files.sort();
+    files
+}
+
+#[test]
+fn every_query_file_parses_and_runs_with_results() {
+    let sandbox = Sandbox::new();
+    let files = research_query_files();
     assert!(
         files.len() >= 11,
         "the foundation asks for at least 11 research queries"
@@ -167,4 +173,47 @@ fn construct_results_are_rdf() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--format turtle"));
+}
+
+/// Every research query's answer on the bundled data, cell for cell, as recorded in
+/// tests/fixtures/answers/ (recorded from the queries before they were rewritten in plain SPARQL
+/// over the derived layer, issue 15). A rewrite that changes one cell or the order of the rows
+/// fails here. After a deliberate change of the data, `TWINNING_BLESS=1` records the new answers.
+#[test]
+fn every_research_query_answers_as_recorded() {
+    let sandbox = Sandbox::new();
+    let answers = repository().join("tests/fixtures/answers");
+    let mut checked = 0;
+    for path in research_query_files() {
+        let output = sandbox
+            .twinning()
+            .arg("query")
+            .arg(&path)
+            .args(["--format", "csv"])
+            .output()
+            .expect("run twinning");
+        assert!(
+            output.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let actual = String::from_utf8(output.stdout).expect("UTF-8");
+        let stem = path.file_stem().expect("stem").to_string_lossy();
+        let recorded = answers.join(format!("{stem}.csv"));
+        if std::env::var_os("TWINNING_BLESS").is_some() {
+            std::fs::write(&recorded, &actual).expect("write the answer");
+        }
+        let expected = std::fs::read_to_string(&recorded).expect("a recorded answer");
+        for (line, (want, got)) in expected.lines().zip(actual.lines()).enumerate() {
+            assert_eq!(got, want, "{stem}.rq, line {} of the CSV", line + 1);
+        }
+        assert_eq!(
+            actual.lines().count(),
+            expected.lines().count(),
+            "{stem}.rq: number of rows"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 12, "every research query has a recorded answer");
 }
