@@ -275,8 +275,9 @@ pub const BULK_THRESHOLD: u64 = 20 * 1024 * 1024;
 /// query two to three times faster).
 ///
 /// Atomicity: the file's graph appears in one step, at the loader's commit. The derived graph is
-/// then replaced in a second step; should the process be killed between the two, the data is
-/// complete and `twinning load --rederive` recomputes the derived graph.
+/// then replaced in a second step. `before_writing` runs before the first write (it leaves the
+/// store's "derivation pending" marker); should the process be killed or the derivation fail
+/// after it, the next open of the store recomputes the derived graph.
 ///
 /// A graph that already holds data is replaced: the whole file is parsed first (a syntax error
 /// leaves the store as it was), then the old triples are removed in batches, which a transaction
@@ -287,6 +288,7 @@ pub fn bulk_load(
     path: &Path,
     syntax: RdfSyntax,
     graph: NamedNode,
+    before_writing: &dyn Fn() -> Result<()>,
 ) -> Result<BulkLoad> {
     let origin = path.display().to_string();
     let mut progress = Progress::new(3);
@@ -294,6 +296,7 @@ pub fn bulk_load(
     let replacing = if holds_data(store, &graph) {
         progress.add_steps(2);
         check_syntax(path, syntax, &mut progress)?;
+        before_writing()?;
         remove_graph_in_batches(store, &graph, &mut progress)?;
         Some(started.elapsed())
     } else {
@@ -331,13 +334,17 @@ pub fn bulk_load(
             }
             other => Error::Invalid(format!("{origin}: {other}")),
         })?;
+    if replacing.is_none() {
+        before_writing()?;
+    }
     loader.commit()?;
+    fault_point("abort-after-data-commit")?;
     let loading = started.elapsed();
     let started = Instant::now();
     rederive_in_bulk(store, &mut progress).map_err(|cause| {
         Error::Invalid(format!(
             "{origin}: the data is loaded, but recomputing the derived graph failed ({cause}); \
-             run `twinning load --rederive` to finish"
+             the next use of the store recomputes it"
         ))
     })?;
     let deriving = started.elapsed();
@@ -446,6 +453,22 @@ impl std::fmt::Display for BulkLoad {
     }
 }
 
+/// A fault injected for the tests, when `TWINNING_FAULT` names this point: `abort-*` stops the
+/// process at once, as if killed (no destructor runs, nothing more is written); `fail-*` returns
+/// an error, as a failing disk or rule would.
+pub fn fault_point(name: &str) -> Result<()> {
+    if std::env::var_os("TWINNING_FAULT").is_some_and(|fault| fault == name) {
+        if name.starts_with("abort-") {
+            eprintln!("twinning: stopping at fault point {name} (TWINNING_FAULT)");
+            std::process::abort();
+        }
+        return Err(Error::Invalid(format!(
+            "fault injected at {name} (TWINNING_FAULT)"
+        )));
+    }
+    Ok(())
+}
+
 /// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
 pub fn rederive(store: &Store) -> Result<()> {
     let mut transaction = store.start_transaction()?;
@@ -460,6 +483,7 @@ pub fn rederive(store: &Store) -> Result<()> {
 /// is never emptied on the way. Not atomic with the change that made it necessary (see
 /// [`bulk_load`]); running it again is always safe.
 pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
+    fault_point("fail-bulk-derive")?;
     let derived = derived_graph();
     let bar = progress.counting("derive", "triples");
     let mut loader = store
@@ -537,6 +561,7 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
             derived.as_ref(),
         ));
     }
+    fault_point("fail-derive")?;
     Ok(derived)
 }
 

@@ -4,6 +4,10 @@
 //! Oxigraph allows one read-write `Store` per directory, and reading a directory while another
 //! process writes it is undefined. A lock file beside the database (`twinning.lock`, exclusive for
 //! writers, shared for readers) turns both cases into a clear "store is in use" error.
+//!
+//! A bulk load commits its data and its derived graph in two steps. Between them a marker file
+//! (`twinning.derive-pending`) says that the derived graph may be stale; the next open of a store
+//! that has it recomputes the derived graph (with a note) before anything reads it.
 
 use std::fs::{self, File, TryLockError};
 use std::path::{Path, PathBuf};
@@ -17,6 +21,8 @@ use crate::load;
 const LOCK_FILE: &str = "twinning.lock";
 /// Records which bundle (by digest) a store was last filled from.
 const BUNDLE_MARKER: &str = "twinning.bundle";
+/// Present while the derived graph may not follow from the data (see the module comment).
+const DERIVE_PENDING: &str = "twinning.derive-pending";
 
 /// Where the store lives.
 #[derive(Debug, Clone)]
@@ -87,20 +93,72 @@ impl Session {
                 let lock = lock_exclusive(path)?;
                 let store = Store::open(path).map_err(|e| open_error(path, e))?;
                 remove_interrupted_bulk_files(path);
-                Ok(Self {
+                let session = Self {
                     store,
                     location: location.clone(),
                     _lock: Some(lock),
                     writable: true,
-                })
+                };
+                session.finish_interrupted_derivation()?;
+                Ok(session)
             }
         }
+    }
+
+    /// Records, before a change that commits the data apart from its derived graph, that the
+    /// derived graph may be stale until [`Session::derivation_done`].
+    pub fn derivation_pending(&self) -> Result<()> {
+        if let Location::Directory(path) = &self.location {
+            let marker = path.join(DERIVE_PENDING);
+            let file = File::create(&marker).map_err(|e| Error::io(&marker, e))?;
+            file.sync_all().map_err(|e| Error::io(&marker, e))?;
+            // The marker's directory entry must reach the disk before the data does.
+            File::open(path)
+                .and_then(|dir| dir.sync_all())
+                .map_err(|e| Error::io(path, e))?;
+        }
+        Ok(())
+    }
+
+    /// The derived graph follows from the data again.
+    pub fn derivation_done(&self) -> Result<()> {
+        if let Location::Directory(path) = &self.location {
+            let marker = path.join(DERIVE_PENDING);
+            match fs::remove_file(&marker) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(&marker, e))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// A load killed (or failed) between committing its data and its derived graph left the
+    /// marker: the derived graph is recomputed now, before anything reads it.
+    fn finish_interrupted_derivation(&self) -> Result<()> {
+        let Location::Directory(path) = &self.location else {
+            return Ok(());
+        };
+        if !path.join(DERIVE_PENDING).exists() {
+            return Ok(());
+        }
+        eprintln!(
+            "note: {}: a load stopped before it recomputed the derived graph; recomputing it now",
+            path.display()
+        );
+        load::rederive_in_bulk(&self.store, &mut crate::progress::Progress::new(1))?;
+        self.derivation_done()
     }
 
     /// Opens the store for a command that only reads. A missing or empty store is first filled
     /// with the bundled ontology and data, so every reading command works on a fresh machine.
     pub fn open_for_reading(location: &Location) -> Result<Self> {
         if let Location::Directory(path) = location {
+            if has_database(path) && path.join(DERIVE_PENDING).exists() {
+                // Repaired by a writer first (see `finish_interrupted_derivation`).
+                drop(Self::open_for_writing(location)?);
+            }
             if has_database(path) {
                 let lock = lock_shared(path)?;
                 let store = Store::open_read_only(path).map_err(|e| open_error(path, e))?;

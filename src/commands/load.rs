@@ -18,7 +18,9 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     };
     if args.rederive {
         let session = Session::open_for_writing(location)?;
+        session.derivation_pending()?;
         load::rederive_in_bulk(&session.store, &mut crate::progress::Progress::new(1))?;
+        session.derivation_done()?;
         let count = load::graph_size(&session.store, &load::derived_graph())?;
         println!("{count:>8} triples  <{}>", crate::vocab::DERIVED_GRAPH);
         return Ok(());
@@ -50,10 +52,13 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
                 .map_err(|e| crate::error::Error::Format(format!("--graph {iri}: {e}")))?,
             None => load::file_graph_name(path)?,
         };
-        let bulk =
-            load::bulk_load(&session.store, path, syntax, graph.clone()).inspect_err(|_| {
-                session.remove_bulk_leftovers();
-            })?;
+        let bulk = load::bulk_load(&session.store, path, syntax, graph.clone(), &|| {
+            session.derivation_pending()
+        })
+        .inspect_err(|_| {
+            session.remove_bulk_leftovers();
+        })?;
+        session.derivation_done()?;
         eprintln!("{}: {bulk}", path.display());
         summary.insert(graph.as_str().to_owned(), bulk.triples);
         summary.insert(

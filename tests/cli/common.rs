@@ -57,17 +57,18 @@ impl Sandbox {
 
     /// The Turtle export, as bytes.
     pub fn export_turtle(&self) -> Vec<u8> {
-        let output = self
-            .twinning()
-            .arg("export")
-            .output()
-            .expect("run twinning");
+        self.succeed(&["export"]).stdout
+    }
+
+    /// Runs `twinning <args>` on the store, which must succeed; its output.
+    pub fn succeed(&self, args: &[&str]) -> std::process::Output {
+        let output = self.twinning().args(args).output().expect("run twinning");
         assert!(
             output.status.success(),
-            "{}",
+            "twinning {args:?}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        output.stdout
+        output
     }
 }
 
@@ -179,9 +180,9 @@ pub fn python_with_clients() -> Option<std::ffi::OsString> {
     python
 }
 
-/// A store with the bundled vocabulary and a synthetic world of `agreements` agreements, bulk
-/// loaded (quietly: standard error is not a terminal), with the bulk loader's timings reported.
-pub fn synthetic_world(agreements: u32) -> Sandbox {
+/// A store holding the bundle, and beside it a synthetic world of `agreements` agreements
+/// (`world.nt`), not yet loaded.
+pub fn bundle_and_synthetic_file(agreements: u32) -> (Sandbox, PathBuf) {
     let sandbox = Sandbox::new();
     let file = sandbox.dir.path().join("world.nt");
     bare()
@@ -190,6 +191,13 @@ pub fn synthetic_world(agreements: u32) -> Sandbox {
         .assert()
         .success();
     sandbox.twinning().arg("load").assert().success();
+    (sandbox, file)
+}
+
+/// A store with the bundled vocabulary and a synthetic world of `agreements` agreements, bulk
+/// loaded (quietly: standard error is not a terminal), with the bulk loader's timings reported.
+pub fn synthetic_world(agreements: u32) -> Sandbox {
+    let (sandbox, file) = bundle_and_synthetic_file(agreements);
     sandbox
         .twinning()
         .args(["load", "--bulk"])

@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::common::{bare, synthetic_world as world, Sandbox};
+use crate::common::{bare, bundle_and_synthetic_file, synthetic_world as world, Sandbox};
 
 #[test]
 fn the_same_seed_gives_the_same_bytes_and_another_seed_other_bytes() {
@@ -348,4 +348,95 @@ fn files_left_by_an_interrupted_bulk_load_are_removed_by_the_next_writer() {
         ));
     assert!(!stray.exists());
     assert_eq!(before, sandbox.export_turtle());
+}
+
+/// The derived graph of a store, as sorted N-Triples lines, and the note of any repair.
+fn derived_triples(sandbox: &Sandbox) -> (Vec<String>, String) {
+    let output = sandbox.succeed(&[
+        "query",
+        "-e",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/twinning/graph/derived> { ?s ?p ?o } }",
+        "--format",
+        "ntriples",
+    ]);
+    let mut lines: Vec<String> = String::from_utf8(output.stdout)
+        .expect("UTF-8")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    (lines, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// A bulk load of `agreements` synthetic agreements into a store holding the bundle, with
+/// `fault` injected (`TWINNING_FAULT`); returns the sandbox and whether the load succeeded.
+fn load_with_fault(agreements: u32, fault: Option<&str>) -> (Sandbox, bool) {
+    let (sandbox, file) = bundle_and_synthetic_file(agreements);
+    let mut load = sandbox.twinning();
+    load.args(["load", "--bulk"]).arg(&file);
+    if let Some(fault) = fault {
+        load.env("TWINNING_FAULT", fault);
+    }
+    let ok = load.output().expect("run twinning").status.success();
+    (sandbox, ok)
+}
+
+#[test]
+fn a_load_killed_between_its_data_and_its_derived_graph_is_finished_by_the_next_open() {
+    let (clean, ok) = load_with_fault(300, None);
+    assert!(ok);
+    let (expected, quiet) = derived_triples(&clean);
+    assert!(!quiet.contains("recomputing"), "{quiet}");
+    assert!(expected.iter().any(|t| t.contains("/synth/")));
+
+    // Killed (SIGABRT, no clean-up) right after the data committed: the derived graph is stale.
+    let (killed, ok) = load_with_fault(300, Some("abort-after-data-commit"));
+    assert!(!ok, "the injected fault stops the load");
+    let (repaired, note) = derived_triples(&killed);
+    assert!(
+        note.contains("stopped before it recomputed the derived graph"),
+        "the repair is announced: {note}"
+    );
+    assert_eq!(
+        repaired, expected,
+        "the next open rebuilt the derived graph"
+    );
+    let (_, again) = derived_triples(&killed);
+    assert!(!again.contains("recomputing"), "repaired once: {again}");
+}
+
+#[test]
+fn a_bulk_derivation_that_fails_is_finished_by_the_next_open() {
+    let (clean, _) = load_with_fault(200, None);
+    let (expected, _) = derived_triples(&clean);
+    let (failed, ok) = load_with_fault(200, Some("fail-bulk-derive"));
+    assert!(!ok, "a failed derivation fails the load");
+    let (repaired, note) = derived_triples(&failed);
+    assert!(note.contains("recomputing it now"), "{note}");
+    assert_eq!(repaired, expected);
+}
+
+#[test]
+fn a_derivation_that_fails_in_a_transaction_leaves_the_store_as_it_was() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let file = sandbox.file(
+        "extra.ttl",
+        "@prefix tw: <https://w3id.org/twinning/ontology#> .\n\
+         <http://example.org/a> a tw:Agreement ; tw:party <http://example.org/p>, <http://example.org/q> .\n",
+    );
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&file)
+        .env("TWINNING_FAULT", "fail-derive")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("fail-derive"));
+    assert_eq!(
+        before,
+        sandbox.export_turtle(),
+        "nothing of the load remains"
+    );
 }
