@@ -5,6 +5,7 @@
 //! else lives here, one module per concern.
 #![deny(missing_docs)]
 
+pub mod aggregates;
 pub mod bundle;
 pub mod catalog;
 pub mod charts;

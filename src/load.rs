@@ -7,10 +7,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfParser, RdfSyntaxError};
-use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term,
+};
 use oxigraph::sparql::QueryResults;
 use oxigraph::store::{Store, Transaction};
 
+use crate::aggregates;
 use crate::bundle::{self, BundledFile};
 use crate::error::{Error, Result};
 use crate::format::RdfSyntax;
@@ -144,7 +147,8 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
     transaction.commit()?;
 
     let mut summary = LoadSummary::new();
-    for graph in touched.iter().chain(std::iter::once(&derived)) {
+    let aggregates = NamedNode::new_unchecked(crate::vocab::AGGREGATES_GRAPH);
+    for graph in touched.iter().chain([&derived, &aggregates]) {
         summary.insert(graph.as_str().to_owned(), graph_size(store, graph)?);
     }
     Ok(summary)
@@ -297,7 +301,8 @@ pub fn bulk_load(
         progress.add_steps(2);
         check_syntax(path, syntax, &mut progress)?;
         before_writing()?;
-        remove_graph_in_batches(store, &graph, &mut progress)?;
+        let bar = progress.counting("remove the old triples", "triples");
+        remove_graph_in_batches(store, &graph, |count| bar.inc(count))?;
         Some(started.elapsed())
     } else {
         None
@@ -400,10 +405,9 @@ fn check_syntax(path: &Path, syntax: RdfSyntax, progress: &mut Progress) -> Resu
 fn remove_graph_in_batches(
     store: &Store,
     graph: &NamedNode,
-    progress: &mut Progress,
+    mut removed: impl FnMut(u64),
 ) -> Result<()> {
     const BATCH: usize = 100_000;
-    let progress = progress.counting("remove the old triples", "triples");
     loop {
         let batch = store
             .quads_for_pattern(None, None, None, Some(graph.as_ref().into()))
@@ -417,7 +421,7 @@ fn remove_graph_in_batches(
             transaction.remove(quad.as_ref());
         }
         transaction.commit()?;
-        progress.inc(batch.len() as u64);
+        removed(batch.len() as u64);
     }
     Ok(())
 }
@@ -501,9 +505,35 @@ pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
         }))?;
     }
     loader.commit()?;
+    remove_stale(store, &derived, &fingerprints)?;
+    // The counts, from the derived graph now complete: a few observations per value, written in
+    // one step.
+    let scan = |predicate: NamedNodeRef<'_>| -> Result<Vec<(NamedOrBlankNode, Term)>> {
+        store
+            .quads_for_pattern(None, Some(predicate), None, None)
+            .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
+            .collect()
+    };
+    let observations = aggregates::observations(&scan)?;
+    // Thousands of home cities make hundreds of thousands of observations: too many for one
+    // transaction. Replaced in batches, then bulk loaded, inside the "derivation pending" window.
+    let graph = NamedNode::new_unchecked(crate::vocab::AGGREGATES_GRAPH);
+    remove_graph_in_batches(store, &graph, |_| {})?;
+    let mut loader = store.bulk_loader();
+    loader.load_quads(observations)?;
+    loader.commit()?;
+    Ok(())
+}
+
+/// Removes the derived triples that no longer follow: those the rules did not just produce.
+fn remove_stale(
+    store: &Store,
+    derived: &NamedNode,
+    fingerprints: &std::collections::HashSet<u128>,
+) -> Result<()> {
     // The graph now holds the old derived triples and the new ones: when it is no larger than
     // the new set, nothing is stale and the scan is skipped.
-    if graph_size(store, &derived)? <= fingerprints.len() {
+    if graph_size(store, derived)? <= fingerprints.len() {
         return Ok(());
     }
     let stale = store
@@ -539,8 +569,9 @@ fn fingerprint(quad: QuadRef<'_>) -> u128 {
 }
 
 /// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
-/// union of all other graphs): `rdfs:label` from `skos:prefLabel`, and Wikidata's direct
-/// properties, so the graph can be queried the way Wikidata's query service is.
+/// union of all other graphs): `rdfs:label` from `skos:prefLabel`, Wikidata's direct properties
+/// (so the graph can be queried the way Wikidata's query service is) and the properties of
+/// `ontology/derived.ttl`; then the counts of the aggregates graph ([`aggregates`]).
 fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
     let derived = derived_graph();
     transaction.clear_graph(derived.as_ref())?;
@@ -561,8 +592,25 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
             derived.as_ref(),
         ));
     }
+    let scan = |predicate: NamedNodeRef<'_>| -> Result<Vec<(NamedOrBlankNode, Term)>> {
+        transaction
+            .quads_for_pattern(None, Some(predicate), None, None)
+            .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
+            .collect()
+    };
+    let observations = aggregates::observations(&scan)?;
+    write_aggregates(transaction, &observations)?;
     fault_point("fail-derive")?;
     Ok(derived)
+}
+
+/// Replaces the aggregates graph with `observations`.
+fn write_aggregates(transaction: &mut Transaction<'_>, observations: &[Quad]) -> Result<()> {
+    transaction.clear_graph(NamedNodeRef::new_unchecked(crate::vocab::AGGREGATES_GRAPH))?;
+    for quad in observations {
+        transaction.insert(quad.as_ref());
+    }
+    Ok(())
 }
 
 /// The triples of a rule, which must be a CONSTRUCT query, with errors naming the rule.

@@ -8,6 +8,8 @@ pub const ID: &str = "https://w3id.org/twinning/id/";
 pub const GRAPH_BASE: &str = "https://w3id.org/twinning/graph/";
 /// The named graph holding the triples derived by the rules in `ontology/rules/`.
 pub const DERIVED_GRAPH: &str = "https://w3id.org/twinning/graph/derived";
+/// The graph of the aggregate counts (RDF Data Cube observations), computed from the derived graph.
+pub const AGGREGATES_GRAPH: &str = "https://w3id.org/twinning/graph/aggregates";
 
 /// Prefixes used in every serialisation and accepted in every query (`twinning query -e` can use
 /// them without declaring them). Sorted by prefix, so output is stable.
@@ -20,6 +22,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("coll", "https://w3id.org/twinning/id/collection/"),
     ("council", "https://w3id.org/twinning/id/council/"),
     ("country", "https://w3id.org/twinning/id/country/"),
+    ("dataset", "https://w3id.org/twinning/id/dataset/"),
     ("dcterms", "http://purl.org/dc/terms/"),
     ("disagreement", "https://w3id.org/twinning/id/disagreement/"),
     ("dkind", "https://w3id.org/twinning/id/disagreement-kind/"),
@@ -34,6 +37,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("owl", "http://www.w3.org/2002/07/owl#"),
     ("place", "https://w3id.org/twinning/id/place/"),
     ("prov", "http://www.w3.org/ns/prov#"),
+    ("qb", "http://purl.org/linked-data/cube#"),
     ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
     ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
     ("region", "https://w3id.org/twinning/id/region/"),

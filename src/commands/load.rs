@@ -61,10 +61,13 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
         session.derivation_done()?;
         eprintln!("{}: {bulk}", path.display());
         summary.insert(graph.as_str().to_owned(), bulk.triples);
-        summary.insert(
-            crate::vocab::DERIVED_GRAPH.to_owned(),
-            load::graph_size(&session.store, &load::derived_graph())?,
-        );
+        for graph in [crate::vocab::DERIVED_GRAPH, crate::vocab::AGGREGATES_GRAPH] {
+            let size = load::graph_size(
+                &session.store,
+                &oxigraph::model::NamedNode::new_unchecked(graph),
+            )?;
+            summary.insert(graph.to_owned(), size);
+        }
     }
     if args.files.is_empty() && !args.vocabulary {
         session.mark_bundle_loaded()?;

@@ -350,12 +350,14 @@ fn files_left_by_an_interrupted_bulk_load_are_removed_by_the_next_writer() {
     assert_eq!(before, sandbox.export_turtle());
 }
 
-/// The derived graph of a store, as sorted N-Triples lines, and the note of any repair.
+/// The derived and aggregates graphs of a store, as sorted N-Triples lines, and the note of any
+/// repair.
 fn derived_triples(sandbox: &Sandbox) -> (Vec<String>, String) {
     let output = sandbox.succeed(&[
         "query",
         "-e",
-        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <https://w3id.org/twinning/graph/derived> { ?s ?p ?o } }",
+        "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } \
+         FILTER (?g IN (<https://w3id.org/twinning/graph/derived>, <https://w3id.org/twinning/graph/aggregates>)) }",
         "--format",
         "ntriples",
     ]);
@@ -388,6 +390,7 @@ fn a_load_killed_between_its_data_and_its_derived_graph_is_finished_by_the_next_
     let (expected, quiet) = derived_triples(&clean);
     assert!(!quiet.contains("recomputing"), "{quiet}");
     assert!(expected.iter().any(|t| t.contains("/synth/")));
+    assert!(expected.iter().any(|t| t.contains("agreementCount")));
 
     // Killed (SIGABRT, no clean-up) right after the data committed: the derived graph is stale.
     let (killed, ok) = load_with_fault(300, Some("abort-after-data-commit"));
