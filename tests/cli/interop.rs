@@ -17,11 +17,12 @@ const PORTABLE: &[&str] = &[
     "004_theme_frequency",
     "005_top_concept_frequency",
     "006_theme_diversity_per_city",
-    "008_political_advocacy",
+    // The plain versions (queries/raw/), which give the same answers as the top-level files.
+    "raw/008_political_advocacy",
     "009_governance",
     "010_governance_vs_eu_benchmark",
     "011_discrepancies",
-    "012_sources",
+    "raw/012_sources",
 ];
 
 type Rows = Vec<BTreeMap<String, String>>;
