@@ -508,11 +508,8 @@ pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
     remove_stale(store, &derived, &fingerprints)?;
     // The counts, from the derived graph now complete: a few observations per value, written in
     // one step.
-    let scan = |predicate: NamedNodeRef<'_>| -> Result<Vec<(NamedOrBlankNode, Term)>> {
-        store
-            .quads_for_pattern(None, Some(predicate), None, None)
-            .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
-            .collect()
+    let scan = |predicate: NamedNodeRef<'_>| {
+        subjects_and_objects(store.quads_for_pattern(None, Some(predicate), None, None))
     };
     let observations = aggregates::observations(&scan)?;
     // Thousands of home cities make hundreds of thousands of observations: too many for one
@@ -592,16 +589,22 @@ fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
             derived.as_ref(),
         ));
     }
-    let scan = |predicate: NamedNodeRef<'_>| -> Result<Vec<(NamedOrBlankNode, Term)>> {
-        transaction
-            .quads_for_pattern(None, Some(predicate), None, None)
-            .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
-            .collect()
+    let scan = |predicate: NamedNodeRef<'_>| {
+        subjects_and_objects(transaction.quads_for_pattern(None, Some(predicate), None, None))
     };
     let observations = aggregates::observations(&scan)?;
     write_aggregates(transaction, &observations)?;
     fault_point("fail-derive")?;
     Ok(derived)
+}
+
+/// The subject and object of each quad: what the counts read of one predicate.
+fn subjects_and_objects(
+    quads: oxigraph::store::QuadIter<'_>,
+) -> Result<Vec<(NamedOrBlankNode, Term)>> {
+    quads
+        .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
+        .collect()
 }
 
 /// Replaces the aggregates graph with `observations`.
