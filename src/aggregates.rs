@@ -1,16 +1,17 @@
 //! The counts the research questions ask for, kept as RDF Data Cube observations (qb:) in their
 //! own graph, so that a question over a million agreements reads a few hundred observations.
 //!
-//! They are computed from the derived layer (ontology/derived.ttl) in one pass over its facts:
-//! each agreement in a scope (tw:inScope) adds one to the observation of each of its values in
-//! each data set. The data sets and their structures are declared in ontology/derived.ttl; every
-//! count can also be computed from the records themselves (queries/README.md shows how).
+//! Each agreement in a scope (tw:inScope) adds one to the observation of each of its values in
+//! each data set ([`Contribution`], made by src/derive.rs with the agreement's derived
+//! properties). A change takes the old contributions of the agreements it touches out and puts
+//! their new ones in ([`Counts::apply`]), so a million agreements are never counted again for
+//! one. The data sets and their structures are declared in ontology/derived.ttl; every count can
+//! also be computed from the records themselves (queries/README.md shows how).
 
 use std::collections::HashMap;
 
-use oxigraph::model::{
-    GraphNameRef, Literal, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term,
-};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, Quad, Term};
+use oxigraph::store::Transaction;
 
 use crate::error::Result;
 use crate::vocab::{AGGREGATES_GRAPH, ID, TW};
@@ -30,108 +31,143 @@ const DATA_SETS: &[(&str, &[&str])] = &[
     ("agreements-by-theme-axis", &["themeAxisDimension"]),
 ];
 
-/// What the aggregates read about one agreement.
-#[derive(Default)]
-struct Facts {
-    scopes: Vec<Term>,
-    duplicate: bool,
-    countries: Vec<Term>,
-    regions: Vec<Term>,
-    themes: Vec<Term>,
-    axes: Vec<Term>,
+/// What one agreement adds to the counts (from its derived properties, src/derive.rs).
+#[derive(Debug, Clone, Default)]
+pub struct Contribution {
+    /// Its scopes (tw:inScope): its home city and the collections of it.
+    pub scopes: Vec<Term>,
+    /// Its home cities: the scopes that are cities, whose breakdowns are not kept.
+    pub home_cities: Vec<Term>,
+    /// Recorded as a possible duplicate (not counted among the distinct agreements).
+    pub duplicate: bool,
+    /// Its partner's countries (tw:partnerCountry).
+    pub countries: Vec<Term>,
+    /// Its partner's world regions (tw:partnerRegion).
+    pub regions: Vec<Term>,
+    /// Its themes (tw:theme).
+    pub themes: Vec<Term>,
+    /// Its theme axes (tw:themeAxis).
+    pub axes: Vec<Term>,
 }
 
-/// Reads the objects of one predicate, in every graph, by subject.
-pub type Scan<'a> = dyn Fn(NamedNodeRef<'_>) -> Result<Vec<(NamedOrBlankNode, Term)>> + 'a;
+/// Counts by cell: (data set, values of its dimensions, scope first) -> (agreements, distinct
+/// agreements). Whole counts, or the change a change of the data makes to them.
+#[derive(Debug, Default)]
+pub struct Counts(HashMap<(usize, Vec<Term>), (i64, i64)>);
 
-/// The observations of every data set, as quads of the aggregates graph, in a stable order.
-pub fn observations(scan: &Scan<'_>) -> Result<Vec<Quad>> {
-    let tw = |name: &str| NamedNode::new_unchecked(format!("{TW}{name}"));
-    let mut facts: HashMap<NamedOrBlankNode, Facts> = HashMap::new();
-    for (subject, scope) in scan(tw("inScope").as_ref())? {
-        facts.entry(subject).or_default().scopes.push(scope);
-    }
-    // A scope that is not the agreement's home city is a collection of them.
-    let mut home_city: HashMap<NamedOrBlankNode, Term> = HashMap::new();
-    for (subject, city) in scan(tw("homeCity").as_ref())? {
-        if facts.contains_key(&subject) {
-            home_city.insert(subject, city);
-        }
-    }
-    let mut read = |name: &str, field: fn(&mut Facts) -> &mut Vec<Term>| -> Result<()> {
-        for (subject, object) in scan(tw(name).as_ref())? {
-            if let Some(facts) = facts.get_mut(&subject) {
-                field(facts).push(object);
-            }
-        }
-        Ok(())
-    };
-    read("partnerCountry", |f| &mut f.countries)?;
-    read("partnerRegion", |f| &mut f.regions)?;
-    read("theme", |f| &mut f.themes)?;
-    read("themeAxis", |f| &mut f.axes)?;
-    let truth = Term::from(Literal::from(true));
-    for (subject, value) in scan(tw("isPossibleDuplicate").as_ref())? {
-        if let Some(facts) = facts.get_mut(&subject) {
-            facts.duplicate |= value == truth;
-        }
-    }
-
-    // (data set, values of its dimensions, scope first) -> (agreements, distinct agreements)
-    let mut counts: HashMap<(usize, Vec<Term>), (u64, u64)> = HashMap::new();
-    for (agreement, facts) in &mut facts {
-        let city = home_city.get(agreement);
-        // The union of the graphs repeats a triple stated in two of them: count it once.
-        for values in [
-            &mut facts.scopes,
-            &mut facts.countries,
-            &mut facts.regions,
-            &mut facts.themes,
-            &mut facts.axes,
-        ] {
-            // A handful of values: a linear scan is enough.
-            let mut kept: Vec<Term> = Vec::with_capacity(values.len());
-            for value in values.drain(..) {
-                if !kept.contains(&value) {
-                    kept.push(value);
-                }
-            }
-            *values = kept;
-        }
+impl Counts {
+    /// Adds (`sign` 1) or takes out (`sign` -1) one agreement's contribution.
+    pub fn add(&mut self, contribution: &Contribution, sign: i64) {
+        let distinct = if contribution.duplicate { 0 } else { sign };
         let mut add = |set: usize, values: Vec<Term>| {
-            let count = counts.entry((set, values)).or_default();
-            count.0 += 1;
-            count.1 += u64::from(!facts.duplicate);
+            let count = self.0.entry((set, values)).or_default();
+            count.0 += sign;
+            count.1 += distinct;
         };
-        for scope in &facts.scopes {
-            let cell = |values: &[&Term]| {
+        for scope in &contribution.scopes {
+            let cell = |value: Option<&Term>| {
                 std::iter::once(scope)
-                    .chain(values.iter().copied())
+                    .chain(value)
                     .cloned()
                     .collect::<Vec<_>>()
             };
-            add(0, cell(&[]));
+            add(0, cell(None));
             // The breakdowns are counted over whole collections only (the questions ask for
             // no city's), which keeps them small with thousands of home cities.
-            if city == Some(scope) {
+            if contribution.home_cities.contains(scope) {
                 continue;
             }
             for (set, values) in [
-                (1, &facts.countries),
-                (2, &facts.regions),
-                (3, &facts.themes),
-                (4, &facts.axes),
+                (1, &contribution.countries),
+                (2, &contribution.regions),
+                (3, &contribution.themes),
+                (4, &contribution.axes),
             ] {
                 for value in values {
-                    add(set, cell(&[value]));
+                    add(set, cell(Some(value)));
                 }
             }
         }
     }
 
+    /// The observations of every data set, as quads of the aggregates graph.
+    pub fn observations(&self) -> Vec<Quad> {
+        let mut quads = Vec::with_capacity(self.0.len() * 6);
+        for ((set, values), (agreements, distinct)) in &self.0 {
+            if *agreements > 0 {
+                observation(*set, values, *agreements, *distinct, &mut quads);
+            }
+        }
+        quads
+    }
+
+    /// Applies a change of the counts to the observations stored in a transaction: an
+    /// observation whose count falls to 0 is removed, one that appears is written whole.
+    pub fn apply(&self, transaction: &mut Transaction<'_>) -> Result<()> {
+        let graph = NamedNode::new_unchecked(AGGREGATES_GRAPH);
+        let agreement_count = tw("agreementCount");
+        let distinct_count = tw("distinctAgreementCount");
+        for ((set, values), (agreements, distinct)) in &self.0 {
+            if *agreements == 0 && *distinct == 0 {
+                continue;
+            }
+            let subject = observation_iri(*set, values);
+            let stored: Vec<Quad> = transaction
+                .quads_for_pattern(
+                    Some(subject.as_ref().into()),
+                    None,
+                    None,
+                    Some(graph.as_ref().into()),
+                )
+                .collect::<std::result::Result<_, _>>()?;
+            let count = |predicate: &NamedNode| {
+                stored
+                    .iter()
+                    .find(|quad| quad.predicate == *predicate)
+                    .and_then(|quad| match &quad.object {
+                        Term::Literal(literal) => literal.value().parse::<i64>().ok(),
+                        _ => None,
+                    })
+                    .unwrap_or(0)
+            };
+            let now = (
+                count(&agreement_count) + agreements,
+                count(&distinct_count) + distinct,
+            );
+            for quad in &stored {
+                transaction.remove(quad.as_ref());
+            }
+            if now.0 > 0 {
+                let mut quads = Vec::new();
+                observation(*set, values, now.0, now.1, &mut quads);
+                for quad in &quads {
+                    transaction.insert(quad.as_ref());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn tw(name: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{TW}{name}"))
+}
+
+/// The IRI of a cell's observation: the same cell gets the same IRI in every build.
+fn observation_iri(set: usize, values: &[Term]) -> NamedNode {
+    NamedNode::new_unchecked(format!(
+        "{ID}observation/{}/{:016x}",
+        DATA_SETS[set].0,
+        fingerprint(values)
+    ))
+}
+
+/// Writes one observation's quads.
+fn observation(set: usize, values: &[Term], agreements: i64, distinct: i64, quads: &mut Vec<Quad>) {
     let graph = NamedNode::new_unchecked(AGGREGATES_GRAPH);
-    let mut quads = Vec::with_capacity(counts.len() * 6);
-    let mut push = |subject: &NamedNode, predicate: NamedNode, object: Term| {
+    let (slug, dimensions) = DATA_SETS[set];
+    let subject = observation_iri(set, values);
+    let mut push = |predicate: NamedNode, object: Term| {
         quads.push(Quad::new(
             subject.clone(),
             predicate,
@@ -140,38 +176,17 @@ pub fn observations(scan: &Scan<'_>) -> Result<Vec<Quad>> {
         ));
     };
     let qb = |name: &str| NamedNode::new_unchecked(format!("{QB}{name}"));
-    for ((set, values), (agreements, distinct)) in counts {
-        let (slug, dimensions) = DATA_SETS[set];
-        let observation = NamedNode::new_unchecked(format!(
-            "{ID}observation/{slug}/{:016x}",
-            fingerprint(&values)
-        ));
-        push(
-            &observation,
-            NamedNode::new_unchecked(RDF_TYPE),
-            qb("Observation").into(),
-        );
-        push(
-            &observation,
-            qb("dataSet"),
-            NamedNode::new_unchecked(format!("{ID}dataset/{slug}")).into(),
-        );
-        let names = std::iter::once("scope").chain(dimensions.iter().copied());
-        for (name, value) in names.zip(values) {
-            push(&observation, tw(name), value);
-        }
-        push(
-            &observation,
-            tw("agreementCount"),
-            Literal::from(agreements as i64).into(),
-        );
-        push(
-            &observation,
-            tw("distinctAgreementCount"),
-            Literal::from(distinct as i64).into(),
-        );
+    push(NamedNode::new_unchecked(RDF_TYPE), qb("Observation").into());
+    push(
+        qb("dataSet"),
+        NamedNode::new_unchecked(format!("{ID}dataset/{slug}")).into(),
+    );
+    let names = std::iter::once("scope").chain(dimensions.iter().copied());
+    for (name, value) in names.zip(values) {
+        push(tw(name), value.clone());
     }
-    Ok(quads)
+    push(tw("agreementCount"), Literal::from(agreements).into());
+    push(tw("distinctAgreementCount"), Literal::from(distinct).into());
 }
 
 /// A stable 64-bit FNV-1a digest of the cell's values, for the observation's IRI: the same cell

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod charts;
 pub mod cli;
 pub mod commands;
+pub mod derive;
 pub mod error;
 pub mod export;
 pub mod format;

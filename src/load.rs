@@ -7,14 +7,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfParser, RdfSyntaxError};
-use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, QuadRef, Term,
-};
-use oxigraph::sparql::QueryResults;
+use oxigraph::model::{GraphName, GraphNameRef, NamedNode, NamedNodeRef, Quad, QuadRef};
 use oxigraph::store::{Store, Transaction};
 
-use crate::aggregates;
 use crate::bundle::{self, BundledFile};
+use crate::derive;
 use crate::error::{Error, Result};
 use crate::format::RdfSyntax;
 use crate::progress::Progress;
@@ -122,7 +119,7 @@ pub fn load_bundle(store: &Store) -> Result<LoadSummary> {
 /// atomically: on any error the store is left as it was.
 pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSummary> {
     let mut transaction = store.start_transaction()?;
-    let mut touched = Vec::new();
+    let mut touched: Vec<NamedNode> = Vec::new();
     for document in documents {
         let mut graphs: Vec<NamedNodeRef<'_>> = vec![document.graph.as_ref()];
         // A TriG or N-Quads file brings its own named graphs: those are replaced too.
@@ -134,18 +131,30 @@ pub fn load_documents(store: &Store, documents: &[Document]) -> Result<LoadSumma
             }
         }
         for graph in graphs {
-            transaction.clear_graph(graph)?;
-            touched.push(graph.into_owned());
+            if !touched.iter().any(|known| known.as_ref() == graph) {
+                touched.push(graph.into_owned());
+            }
         }
     }
-    for document in documents {
-        for quad in &document.quads {
+    let mut removed = Vec::new();
+    for graph in &touched {
+        removed.extend(graph_quads(&transaction, graph.as_ref().into())?);
+    }
+    let added: Vec<Quad> = documents
+        .iter()
+        .flat_map(|document| document.quads.iter().cloned())
+        .collect();
+    apply(&mut transaction, &removed, &added, |transaction| {
+        for graph in &touched {
+            transaction.clear_graph(graph.as_ref())?;
+        }
+        for quad in &added {
             transaction.insert(quad.as_ref());
         }
-    }
-    let derived = derive(&mut transaction)?;
+        Ok(())
+    })?;
     transaction.commit()?;
-
+    let derived = derived_graph();
     let mut summary = LoadSummary::new();
     let aggregates = NamedNode::new_unchecked(crate::vocab::AGGREGATES_GRAPH);
     for graph in touched.iter().chain([&derived, &aggregates]) {
@@ -180,29 +189,48 @@ pub fn derived_graph() -> NamedNode {
     NamedNode::new_unchecked(DERIVED_GRAPH)
 }
 
-/// Adds triples to a named graph (nothing is removed) and recomputes the derived graph, in one
+/// Applies a change in a transaction and derives what it touched ([`derive::apply`]).
+fn apply(
+    transaction: &mut Transaction<'_>,
+    removed: &[Quad],
+    added: &[Quad],
+    change: impl FnOnce(&mut Transaction<'_>) -> Result<()>,
+) -> Result<()> {
+    derive::apply(transaction, removed, added, change)?;
+    fault_point("fail-derive")
+}
+
+/// The quads of one graph, as a transaction sees them.
+fn graph_quads(transaction: &Transaction<'_>, graph: GraphNameRef<'_>) -> Result<Vec<Quad>> {
+    Ok(transaction
+        .quads_for_pattern(None, None, None, Some(graph))
+        .collect::<std::result::Result<_, _>>()?)
+}
+
+/// Adds triples to a named graph (nothing is removed) and derives what they touch, in one
 /// transaction.
 pub fn insert_triples(
     store: &Store,
     graph: &NamedNode,
     triples: &oxigraph::model::Graph,
 ) -> Result<()> {
+    let added: Vec<Quad> = triples
+        .iter()
+        .map(|triple| triple.into_owned().in_graph(graph.clone()))
+        .collect();
     let mut transaction = store.start_transaction()?;
-    for triple in triples {
-        transaction.insert(QuadRef::new(
-            triple.subject,
-            triple.predicate,
-            triple.object,
-            graph.as_ref(),
-        ));
-    }
-    derive(&mut transaction)?;
+    apply(&mut transaction, &[], &added, |transaction| {
+        for quad in &added {
+            transaction.insert(quad.as_ref());
+        }
+        Ok(())
+    })?;
     transaction.commit()?;
     Ok(())
 }
 
 /// Writes `triples` into `graph` (the default graph or a named one), first emptying it when
-/// `replace`, and recomputes the derived graph, in one transaction: readers see the graph before
+/// `replace`, and derives what that touches, in one transaction: readers see the graph before
 /// or after, never half of it. For the Graph Store Protocol's PUT and POST.
 pub fn write_graph(
     store: &Store,
@@ -211,40 +239,51 @@ pub fn write_graph(
     replace: bool,
 ) -> Result<()> {
     let mut transaction = store.start_transaction()?;
-    if replace {
-        transaction.clear_graph(graph)?;
-    }
-    if let GraphNameRef::NamedNode(name) = graph {
-        // An empty PUT still creates the graph (it then exists, empty).
-        transaction.insert_named_graph(name);
-    }
-    for triple in triples {
-        transaction.insert(QuadRef::new(
-            triple.subject,
-            triple.predicate,
-            triple.object,
-            graph,
-        ));
-    }
-    derive(&mut transaction)?;
+    let removed = if replace {
+        graph_quads(&transaction, graph)?
+    } else {
+        Vec::new()
+    };
+    let added: Vec<Quad> = triples
+        .iter()
+        .map(|triple| {
+            QuadRef::new(triple.subject, triple.predicate, triple.object, graph).into_owned()
+        })
+        .collect();
+    apply(&mut transaction, &removed, &added, |transaction| {
+        if replace {
+            transaction.clear_graph(graph)?;
+        }
+        if let GraphNameRef::NamedNode(name) = graph {
+            // An empty PUT still creates the graph (it then exists, empty).
+            transaction.insert_named_graph(name);
+        }
+        for quad in &added {
+            transaction.insert(quad.as_ref());
+        }
+        Ok(())
+    })?;
     transaction.commit()?;
     Ok(())
 }
 
-/// Removes a graph (a named graph disappears; the default graph is emptied) and recomputes the
-/// derived graph, in one transaction. For the Graph Store Protocol's DELETE.
+/// Removes a graph (a named graph disappears; the default graph is emptied) and derives what
+/// that touches, in one transaction. For the Graph Store Protocol's DELETE.
 pub fn remove_graph(store: &Store, graph: GraphNameRef<'_>) -> Result<()> {
     let mut transaction = store.start_transaction()?;
-    match graph {
-        GraphNameRef::NamedNode(name) => transaction.remove_named_graph(name)?,
-        other => transaction.clear_graph(other)?,
-    }
-    derive(&mut transaction)?;
+    let removed = graph_quads(&transaction, graph)?;
+    apply(&mut transaction, &removed, &[], |transaction| {
+        match graph {
+            GraphNameRef::NamedNode(name) => transaction.remove_named_graph(name)?,
+            other => transaction.clear_graph(other)?,
+        }
+        Ok(())
+    })?;
     transaction.commit()?;
     Ok(())
 }
 
-/// Removes `remove` and adds `add` to `graph`, then recomputes the derived graph, in one
+/// Removes `remove` and adds `add` to `graph`, then derives what that touches, in one
 /// transaction.
 pub fn change(
     store: &Store,
@@ -252,19 +291,20 @@ pub fn change(
     graph: &NamedNode,
     add: &[oxigraph::model::Triple],
 ) -> Result<()> {
+    let added: Vec<Quad> = add
+        .iter()
+        .map(|triple| triple.clone().in_graph(graph.clone()))
+        .collect();
     let mut transaction = store.start_transaction()?;
-    for quad in remove {
-        transaction.remove(quad.as_ref());
-    }
-    for triple in add {
-        transaction.insert(QuadRef::new(
-            &triple.subject,
-            &triple.predicate,
-            &triple.object,
-            graph.as_ref(),
-        ));
-    }
-    derive(&mut transaction)?;
+    apply(&mut transaction, remove, &added, |transaction| {
+        for quad in remove {
+            transaction.remove(quad.as_ref());
+        }
+        for quad in &added {
+            transaction.insert(quad.as_ref());
+        }
+        Ok(())
+    })?;
     transaction.commit()?;
     Ok(())
 }
@@ -316,29 +356,31 @@ pub fn bulk_load(
     let mut loader = store
         .bulk_loader()
         .on_progress(move |count| bar.set_position(count));
-    loader
-        .load_from_reader(
-            RdfParser::from_format(syntax.to_oxigraph()).with_default_graph(graph.clone()),
-            std::io::BufReader::new(file),
-        )
-        .map_err(|e| match e {
-            oxigraph::store::LoaderError::Parsing(oxigraph::io::RdfParseError::Syntax(e)) => {
-                syntax_error(&origin, &e)
+    // What the file touches is noted as it streams by, against the store as it was (the loader
+    // shows nothing before its commit): then only that is derived again. Replacing a graph
+    // touches what it held too: everything is derived again.
+    let mut dirty = derive::Dirty::default();
+    let mut additions = derive::Additions::default();
+    if replacing.is_some() {
+        dirty.touch_all();
+    }
+    let quads = RdfParser::from_format(syntax.to_oxigraph())
+        .with_default_graph(graph.clone())
+        .for_reader(std::io::BufReader::new(file))
+        .map(|quad| {
+            let quad = quad.map_err(|e| parse_error(path, e))?;
+            dirty.note(store, quad.as_ref())?;
+            if !dirty.all() {
+                additions.add(quad.as_ref());
             }
-            // The parsers hold at most 16 MiB of one line or statement (which also bounds any
-            // literal); past it their message names neither the file nor the limit.
-            oxigraph::store::LoaderError::Parsing(oxigraph::io::RdfParseError::Io(e))
-                if e.to_string().contains("buffer maximal size") =>
-            {
-                Error::RdfInvalid {
-                    file: origin.clone(),
-                    message: "a line or statement is longer than 16 MiB, the most the parser \
-                              holds at once (a literal that large is refused); nothing was loaded"
-                        .to_owned(),
-                }
-            }
-            other => Error::Invalid(format!("{origin}: {other}")),
-        })?;
+            Ok::<_, Error>(quad)
+        });
+    loader.load_ok_quads::<Error, Error>(quads)?;
+    let before = if dirty.all() {
+        None
+    } else {
+        Some(derive::Before::read(store, dirty)?)
+    };
     if replacing.is_none() {
         before_writing()?;
     }
@@ -346,7 +388,11 @@ pub fn bulk_load(
     fault_point("abort-after-data-commit")?;
     let loading = started.elapsed();
     let started = Instant::now();
-    rederive_in_bulk(store, &mut progress).map_err(|cause| {
+    match before {
+        Some(before) => derive_again_in_bulk(store, before, additions, &mut progress),
+        None => rederive_in_bulk(store, &mut progress),
+    }
+    .map_err(|cause| {
         Error::Invalid(format!(
             "{origin}: the data is loaded, but recomputing the derived graph failed ({cause}); \
              the next use of the store recomputes it"
@@ -385,20 +431,35 @@ fn check_xml_file_entities(path: &Path) -> Result<()> {
 /// column, or nothing.
 fn check_syntax(path: &Path, syntax: RdfSyntax, progress: &mut Progress) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let origin = path.display().to_string();
     let progress = progress.counting("check the file", "triples");
     for (count, quad) in RdfParser::from_format(syntax.to_oxigraph())
         .for_reader(std::io::BufReader::new(file))
         .enumerate()
     {
-        match quad {
-            Ok(_) if count % 100_000 == 0 => progress.set_position(count as u64),
-            Ok(_) => {}
-            Err(oxigraph::io::RdfParseError::Syntax(e)) => return Err(syntax_error(&origin, &e)),
-            Err(oxigraph::io::RdfParseError::Io(e)) => return Err(Error::io(path, e)),
+        quad.map_err(|e| parse_error(path, e))?;
+        if count % 100_000 == 0 {
+            progress.set_position(count as u64);
         }
     }
     Ok(())
+}
+
+/// A parser's error, with the file's position.
+fn parse_error(path: &Path, error: oxigraph::io::RdfParseError) -> Error {
+    match error {
+        oxigraph::io::RdfParseError::Syntax(e) => syntax_error(&path.display().to_string(), &e),
+        // The parsers hold at most 16 MiB of one line or statement (which also bounds any
+        // literal); past it their message names neither the file nor the limit.
+        oxigraph::io::RdfParseError::Io(e) if e.to_string().contains("buffer maximal size") => {
+            Error::RdfInvalid {
+                file: path.display().to_string(),
+                message: "a line or statement is longer than 16 MiB, the most the parser \
+                          holds at once (a literal that large is refused); nothing was loaded"
+                    .to_owned(),
+            }
+        }
+        oxigraph::io::RdfParseError::Io(e) => Error::io(path, e),
+    }
 }
 
 /// Empties a named graph in transactions of bounded size.
@@ -476,7 +537,8 @@ pub fn fault_point(name: &str) -> Result<()> {
 /// Recomputes the derived graph after a change made elsewhere (a SPARQL update).
 pub fn rederive(store: &Store) -> Result<()> {
     let mut transaction = store.start_transaction()?;
-    derive(&mut transaction)?;
+    derive::derive_all_in(&mut transaction)?;
+    fault_point("fail-derive")?;
     transaction.commit()?;
     Ok(())
 }
@@ -494,31 +556,71 @@ pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
         .bulk_loader()
         .on_progress(move |count| bar.set_position(count));
     let mut fingerprints = std::collections::HashSet::new();
-    for rule in bundle::rule_files() {
-        let results = sparql::prepare(rule.path, rule.text)?
-            .on_store(store)
-            .execute();
-        loader.load_ok_quads::<Error, Error>(rule_triples(rule.path, results)?.map(|triple| {
-            let quad = triple?.in_graph(derived.clone());
-            fingerprints.insert(fingerprint(quad.as_ref()));
-            Ok(quad)
-        }))?;
-    }
+    let mut batch = Vec::new();
+    let counts = derive::derive_all(store, &mut |triple| {
+        let quad = triple.in_graph(derived.clone());
+        if fingerprints.insert(fingerprint(quad.as_ref())) {
+            batch.push(quad);
+            if batch.len() >= 100_000 {
+                loader.load_quads(batch.drain(..))?;
+            }
+        }
+        Ok(())
+    })?;
+    loader.load_quads(batch)?;
     loader.commit()?;
     remove_stale(store, &derived, &fingerprints)?;
-    // The counts, from the derived graph now complete: a few observations per value, written in
-    // one step.
-    let scan = |predicate: NamedNodeRef<'_>| {
-        subjects_and_objects(store.quads_for_pattern(None, Some(predicate), None, None))
-    };
-    let observations = aggregates::observations(&scan)?;
     // Thousands of home cities make hundreds of thousands of observations: too many for one
     // transaction. Replaced in batches, then bulk loaded, inside the "derivation pending" window.
     let graph = NamedNode::new_unchecked(crate::vocab::AGGREGATES_GRAPH);
     remove_graph_in_batches(store, &graph, |_| {})?;
     let mut loader = store.bulk_loader();
-    loader.load_quads(observations)?;
+    loader.load_quads(counts.observations())?;
     loader.commit()?;
+    Ok(())
+}
+
+/// Derives again what a bulk load touched: new derived triples stream through the bulk loader,
+/// the few that no longer follow are removed, and the counts change by what the touched
+/// agreements add and take out.
+fn derive_again_in_bulk(
+    store: &Store,
+    before: derive::Before,
+    additions: derive::Additions,
+    progress: &mut Progress,
+) -> Result<()> {
+    fault_point("fail-bulk-derive")?;
+    let derived = derived_graph();
+    let bar = progress.counting("derive", "subjects");
+    bar.set_length(before.len() as u64);
+    let mut loader = store.bulk_loader();
+    let mut batch = Vec::new();
+    let mut stale = Vec::new();
+    let counts = derive::derive_again(
+        store,
+        before,
+        Some(additions),
+        &mut |quad| {
+            stale.push(quad);
+            Ok(())
+        },
+        &mut |triple| {
+            batch.push(triple.in_graph(derived.clone()));
+            if batch.len() >= 100_000 {
+                loader.load_quads(batch.drain(..))?;
+            }
+            Ok(())
+        },
+        &mut || bar.inc(1),
+    )?;
+    loader.load_quads(batch)?;
+    loader.commit()?;
+    let mut transaction = store.start_transaction()?;
+    for quad in &stale {
+        transaction.remove(quad.as_ref());
+    }
+    counts.apply(&mut transaction)?;
+    transaction.commit()?;
     Ok(())
 }
 
@@ -563,72 +665,6 @@ fn fingerprint(quad: QuadRef<'_>) -> u128 {
         hasher.finish()
     };
     (u128::from(half(0)) << 64) | u128::from(half(1))
-}
-
-/// Recomputes the derived graph from the rules in `ontology/rules/` (CONSTRUCT queries over the
-/// union of all other graphs): `rdfs:label` from `skos:prefLabel`, Wikidata's direct properties
-/// (so the graph can be queried the way Wikidata's query service is) and the properties of
-/// `ontology/derived.ttl`; then the counts of the aggregates graph ([`aggregates`]).
-fn derive(transaction: &mut Transaction<'_>) -> Result<NamedNode> {
-    let derived = derived_graph();
-    transaction.clear_graph(derived.as_ref())?;
-    let mut triples = Vec::new();
-    for rule in bundle::rule_files() {
-        let results = sparql::prepare(rule.path, rule.text)?
-            .on_transaction(transaction)
-            .execute();
-        for triple in rule_triples(rule.path, results)? {
-            triples.push(triple?);
-        }
-    }
-    for triple in &triples {
-        transaction.insert(QuadRef::new(
-            &triple.subject,
-            &triple.predicate,
-            &triple.object,
-            derived.as_ref(),
-        ));
-    }
-    let scan = |predicate: NamedNodeRef<'_>| {
-        subjects_and_objects(transaction.quads_for_pattern(None, Some(predicate), None, None))
-    };
-    let observations = aggregates::observations(&scan)?;
-    write_aggregates(transaction, &observations)?;
-    fault_point("fail-derive")?;
-    Ok(derived)
-}
-
-/// The subject and object of each quad: what the counts read of one predicate.
-fn subjects_and_objects(
-    quads: oxigraph::store::QuadIter<'_>,
-) -> Result<Vec<(NamedOrBlankNode, Term)>> {
-    quads
-        .map(|quad| Ok(quad.map(|quad| (quad.subject, quad.object))?))
-        .collect()
-}
-
-/// Replaces the aggregates graph with `observations`.
-fn write_aggregates(transaction: &mut Transaction<'_>, observations: &[Quad]) -> Result<()> {
-    transaction.clear_graph(NamedNodeRef::new_unchecked(crate::vocab::AGGREGATES_GRAPH))?;
-    for quad in observations {
-        transaction.insert(quad.as_ref());
-    }
-    Ok(())
-}
-
-/// The triples of a rule, which must be a CONSTRUCT query, with errors naming the rule.
-fn rule_triples<'a>(
-    origin: &'a str,
-    results: std::result::Result<QueryResults<'a>, oxigraph::sparql::QueryEvaluationError>,
-) -> Result<impl Iterator<Item = Result<oxigraph::model::Triple>> + 'a> {
-    match results.map_err(|cause| Error::evaluation(origin, cause))? {
-        QueryResults::Graph(triples) => {
-            Ok(triples.map(move |triple| triple.map_err(|cause| Error::evaluation(origin, cause))))
-        }
-        _ => Err(Error::Invalid(format!(
-            "{origin}: a rule must be a CONSTRUCT query"
-        ))),
-    }
 }
 
 /// The named graph of a user's file: its `file:` URL.
