@@ -17,14 +17,14 @@ pub fn run(location: &Location, args: &ImportArgs) -> Result<()> {
     let mut import = spreadsheet::import(path, &session.store, args.create)?;
 
     // The shapes judge the store as it would be after the import; only what the import touches
-    // can fail it.
+    // can fail it, so they read only that: the vocabularies, the new triples and, two steps out
+    // from every resource they name, what the store says (a shape follows a path of at most two
+    // properties, and none backwards). A million agreements are not copied for one.
     let candidate = Store::new()?;
-    candidate.extend(
-        session
-            .store
-            .iter()
-            .collect::<std::result::Result<Vec<_>, _>>()?,
-    )?;
+    for document in load::bundled_vocabulary()? {
+        candidate.extend(document.quads)?;
+    }
+    candidate.extend(neighbourhood(&session.store, &import.graph)?)?;
     candidate.extend(import.graph.iter().map(|triple| {
         triple
             .into_owned()
@@ -61,4 +61,44 @@ pub fn run(location: &Location, args: &ImportArgs) -> Result<()> {
         }
     );
     Ok(())
+}
+
+/// What the store says about the resources `graph` names, and about the resources those
+/// statements name in turn.
+fn neighbourhood(
+    store: &Store,
+    graph: &oxigraph::model::Graph,
+) -> Result<Vec<oxigraph::model::Quad>> {
+    use oxigraph::model::{NamedOrBlankNode, Term};
+    use std::collections::HashSet;
+    let node = |term: &Term| match term {
+        Term::NamedNode(node) => Some(NamedOrBlankNode::from(node.clone())),
+        Term::BlankNode(node) => Some(NamedOrBlankNode::from(node.clone())),
+        _ => None,
+    };
+    let mut seen: HashSet<NamedOrBlankNode> = HashSet::new();
+    let mut next: Vec<NamedOrBlankNode> = graph
+        .iter()
+        .flat_map(|triple| {
+            let triple = triple.into_owned();
+            [Some(triple.subject), node(&triple.object)]
+        })
+        .flatten()
+        .collect();
+    let mut quads = Vec::new();
+    for _ in 0..2 {
+        let mut found = Vec::new();
+        for subject in next.drain(..) {
+            if !seen.insert(subject.clone()) {
+                continue;
+            }
+            for quad in store.quads_for_pattern(Some(subject.as_ref()), None, None, None) {
+                let quad = quad?;
+                found.extend(node(&quad.object));
+                quads.push(quad);
+            }
+        }
+        next = found;
+    }
+    Ok(quads)
 }
