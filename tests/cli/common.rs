@@ -81,6 +81,29 @@ pub fn bare() -> Command {
 
 /// Parses SPARQL JSON results into rows of variable -> value.
 pub fn bindings(json: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    bindings_as(json, |value| {
+        value["value"].as_str().unwrap_or_default().to_owned()
+    })
+}
+
+/// Each binding as type, value, datatype and language tag, joined: rows equal in all four.
+pub fn typed_bindings(json: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    bindings_as(json, |value| {
+        let field = |name: &str| value[name].as_str().unwrap_or_default();
+        // A plain string is xsd:string in SPARQL 1.1; one engine may say so.
+        let datatype = match field("datatype") {
+            "http://www.w3.org/2001/XMLSchema#string" => "",
+            datatype => datatype,
+        };
+        [field("type"), field("value"), datatype, field("xml:lang")].join("\u{1f}")
+    })
+}
+
+/// The rows of SPARQL JSON results, each binding written by `write`.
+fn bindings_as(
+    json: &[u8],
+    write: impl Fn(&Value) -> String,
+) -> Vec<std::collections::BTreeMap<String, String>> {
     let results: Value = serde_json::from_slice(json).expect("SPARQL JSON results");
     results["results"]["bindings"]
         .as_array()
@@ -91,12 +114,7 @@ pub fn bindings(json: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> 
                 .as_object()
                 .expect("binding object")
                 .iter()
-                .map(|(variable, value)| {
-                    (
-                        variable.clone(),
-                        value["value"].as_str().unwrap_or_default().to_owned(),
-                    )
-                })
+                .map(|(variable, value)| (variable.clone(), write(value)))
                 .collect()
         })
         .collect()
