@@ -34,7 +34,7 @@ pub const COLUMNS: &[Column] = &[
     Column { name: "partner_city", required: true, help: "the foreign city", example: "Columbus" },
     Column { name: "partner_country", required: true, help: "the foreign city's country", example: "United States" },
     Column { name: "kind", required: true, help: "twinning, cooperation, friendship pact, memorandum of understanding, unspecified", example: "twinning" },
-    Column { name: "status", required: true, help: "signed, renewed, announced, undocumented", example: "signed" },
+    Column { name: "status", required: true, help: "signed, reported, renewed, announced, undocumented", example: "signed" },
     Column { name: "date", required: true, help: "YYYY, YYYY-MM or YYYY-MM-DD, as precise as known", example: "2024-10" },
     Column { name: "themes", required: true, help: "semicolon-separated themes, by label in any language or by slug", example: "economy; culture; education; tourism; friendship" },
     Column { name: "purpose_ar", required: false, help: "the stated purpose, verbatim, in Arabic", example: "تعزيز علاقات التعاون الثنائي في المجالات الاقتصادية والثقافية والتعليمية والسياحية" },

@@ -216,7 +216,7 @@ fn wikidata_direct_properties_are_materialised() {
         assert!(output.status.success());
         String::from_utf8(output.stdout).expect("UTF-8").trim() == "true"
     };
-    // Both directions of a signed twinning.
+    // Both directions of a twinning (reported, not announced nor undocumented).
     assert!(ask(
         "ASK { city:dakhla wdt:P190 city:columbus . city:columbus wdt:P190 city:dakhla }"
     ));
