@@ -41,7 +41,10 @@ impl Document {
         let quads = parser
             .for_slice(text)
             .map(|quad| {
-                let quad = quad.map_err(|e| syntax_error(origin, &e))?;
+                let quad = quad.map_err(|e| match (syntax, e.location()) {
+                    (RdfSyntax::Rdfxml, None) => rdfxml_error(origin, &e, text),
+                    _ => syntax_error(origin, &e),
+                })?;
                 crate::guard::check_literal(origin, &quad)?;
                 Ok(quad)
             })
@@ -368,7 +371,7 @@ pub fn bulk_load(
         .with_default_graph(graph.clone())
         .for_reader(std::io::BufReader::new(file))
         .map(|quad| {
-            let quad = quad.map_err(|e| parse_error(path, e))?;
+            let quad = quad.map_err(|e| parse_error(path, syntax, e))?;
             dirty.note(store, quad.as_ref())?;
             if !dirty.all() {
                 additions.add(quad.as_ref());
@@ -436,7 +439,7 @@ fn check_syntax(path: &Path, syntax: RdfSyntax, progress: &mut Progress) -> Resu
         .for_reader(std::io::BufReader::new(file))
         .enumerate()
     {
-        quad.map_err(|e| parse_error(path, e))?;
+        quad.map_err(|e| parse_error(path, syntax, e))?;
         if count % 100_000 == 0 {
             progress.set_position(count as u64);
         }
@@ -444,10 +447,44 @@ fn check_syntax(path: &Path, syntax: RdfSyntax, progress: &mut Progress) -> Resu
     Ok(())
 }
 
+/// An RDF/XML syntax error, which Oxigraph reports without a position: the document is parsed
+/// again up to the error, and the parser's byte position then gives the line and column.
+fn rdfxml_error(origin: &str, error: &RdfSyntaxError, text: &[u8]) -> Error {
+    let mut parser = oxrdfxml::RdfXmlParser::new().for_slice(text);
+    let mut reached = None;
+    while let Some(triple) = parser.next() {
+        if triple.is_err() {
+            reached = usize::try_from(parser.buffer_position()).ok();
+            break;
+        }
+    }
+    let Some(offset) = reached.map(|offset| offset.min(text.len())) else {
+        return syntax_error(origin, error);
+    };
+    let before = &text[..offset];
+    let line_start = before
+        .iter()
+        .rposition(|&byte| byte == b'\n')
+        .map_or(0, |newline| newline + 1);
+    Error::RdfSyntax {
+        file: origin.to_owned(),
+        line: before.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1,
+        column: String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1,
+        message: format!("{error} (RDF/XML: the parser stopped here)"),
+    }
+}
+
 /// A parser's error, with the file's position.
-fn parse_error(path: &Path, error: oxigraph::io::RdfParseError) -> Error {
+fn parse_error(path: &Path, syntax: RdfSyntax, error: oxigraph::io::RdfParseError) -> Error {
     match error {
-        oxigraph::io::RdfParseError::Syntax(e) => syntax_error(&path.display().to_string(), &e),
+        oxigraph::io::RdfParseError::Syntax(e) => match (syntax, e.location()) {
+            // A large RDF/XML file is read again only to place its error.
+            (RdfSyntax::Rdfxml, None) => match std::fs::read(path) {
+                Ok(text) => rdfxml_error(&path.display().to_string(), &e, &text),
+                Err(_) => syntax_error(&path.display().to_string(), &e),
+            },
+            _ => syntax_error(&path.display().to_string(), &e),
+        },
         // The parsers hold at most 16 MiB of one line or statement (which also bounds any
         // literal); past it their message names neither the file nor the limit.
         oxigraph::io::RdfParseError::Io(e) if e.to_string().contains("buffer maximal size") => {

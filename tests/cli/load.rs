@@ -89,6 +89,43 @@ fn malformed_turtle_names_file_line_and_column_and_leaves_the_store_unchanged() 
     );
 }
 
+/// Issue 14.9: RDF/XML errors carried no position (Oxigraph's RDF/XML parser gives none): they
+/// name the line and column where the parser stopped, for a small file and a bulk-loaded one.
+#[test]
+fn malformed_rdfxml_names_file_line_and_column_and_leaves_the_store_unchanged() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let bad = sandbox.file(
+        "bad.rdf",
+        "<?xml version=\"1.0\"?>\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\"\n\
+         \x20        xmlns:ex=\"http://example.org/\">\n\
+         \x20 <rdf:Description rdf:about=\"http://example.org/a\">\n\
+         \x20   <ex:b>c</ex:b>\n\
+         \x20   <ex:d rdf:resource=\"http://example.org/e\"></ex:oops>\n\
+         \x20 </rdf:Description>\n\
+         </rdf:RDF>\n",
+    );
+    for bulk in [false, true] {
+        let mut command = sandbox.twinning();
+        command.arg("load");
+        if bulk {
+            command.arg("--bulk");
+        }
+        command
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::is_match(r"bad\.rdf:6:\d+: ").unwrap());
+        assert_eq!(
+            before,
+            sandbox.export_turtle(),
+            "a failed load must not change the store (bulk: {bulk})"
+        );
+    }
+}
+
 #[test]
 fn an_unknown_extension_asks_for_format() {
     let sandbox = Sandbox::new();
