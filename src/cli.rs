@@ -414,7 +414,8 @@ pub struct ReportArgs {
     /// self-contained file with charts and a map).
     #[arg(long, value_enum, default_value_t = ReportStyle::Text)]
     pub format: ReportStyle,
-    /// Language of headings, labels and questions (html).
+    /// Language of headings, labels and questions (html only: the text and Markdown reports are
+    /// in English).
     #[arg(long, value_enum, default_value_t = crate::i18n::Language::En)]
     pub lang: crate::i18n::Language,
     /// Write to this file instead of standard output.

@@ -60,6 +60,8 @@ pub struct Session {
     pub location: Location,
     _lock: Option<File>,
     writable: bool,
+    /// The open found an interrupted derivation and completed it.
+    pub derived_on_open: bool,
 }
 
 impl Drop for Session {
@@ -87,19 +89,21 @@ impl Session {
                 location: location.clone(),
                 _lock: None,
                 writable: true,
+                derived_on_open: false,
             }),
             Location::Directory(path) => {
                 fs::create_dir_all(path).map_err(|e| open_error(path, e))?;
                 let lock = lock_exclusive(path)?;
                 let store = Store::open(path).map_err(|e| open_error(path, e))?;
                 remove_interrupted_bulk_files(path);
-                let session = Self {
+                let mut session = Self {
                     store,
                     location: location.clone(),
                     _lock: Some(lock),
                     writable: true,
+                    derived_on_open: false,
                 };
-                session.finish_interrupted_derivation()?;
+                session.derived_on_open = session.finish_interrupted_derivation()?;
                 Ok(session)
             }
         }
@@ -136,19 +140,20 @@ impl Session {
 
     /// A load killed (or failed) between committing its data and its derived graph left the
     /// marker: the derived graph is recomputed now, before anything reads it.
-    fn finish_interrupted_derivation(&self) -> Result<()> {
+    fn finish_interrupted_derivation(&self) -> Result<bool> {
         let Location::Directory(path) = &self.location else {
-            return Ok(());
+            return Ok(false);
         };
         if !path.join(DERIVE_PENDING).exists() {
-            return Ok(());
+            return Ok(false);
         }
         eprintln!(
             "note: {}: a load stopped before it recomputed the derived graph; recomputing it now",
             path.display()
         );
         load::rederive_in_bulk(&self.store, &mut crate::progress::Progress::new(1))?;
-        self.derivation_done()
+        self.derivation_done()?;
+        Ok(true)
     }
 
     /// Opens the store for a command that only reads. A missing or empty store is first filled
@@ -169,6 +174,7 @@ impl Session {
                         location: location.clone(),
                         _lock: lock,
                         writable: false,
+                        derived_on_open: false,
                     });
                 }
             }
@@ -193,6 +199,7 @@ impl Session {
             location: location.clone(),
             _lock: lock,
             writable: false,
+            derived_on_open: false,
         })
     }
 

@@ -18,9 +18,12 @@ pub fn run(location: &Location, args: &LoadArgs) -> Result<()> {
     };
     if args.rederive {
         let session = Session::open_for_writing(location)?;
-        session.derivation_pending()?;
-        load::rederive_in_bulk(&session.store, &mut crate::progress::Progress::new(1))?;
-        session.derivation_done()?;
+        // An interrupted derivation was just completed by the open: once is enough.
+        if !session.derived_on_open {
+            session.derivation_pending()?;
+            load::rederive_in_bulk(&session.store, &mut crate::progress::Progress::new(1))?;
+            session.derivation_done()?;
+        }
         let count = load::graph_size(&session.store, &load::derived_graph())?;
         println!("{count:>8} triples  <{}>", crate::vocab::DERIVED_GRAPH);
         return Ok(());

@@ -43,3 +43,23 @@ fn the_report_works_in_memory_from_any_directory() {
         .assert()
         .success();
 }
+
+/// Issue 16: `report --lang ar` with text or Markdown output was silently English. It says which
+/// format has the language, exits 2 and writes nothing.
+#[test]
+fn a_text_report_in_arabic_or_french_is_refused_with_the_way_to_get_one() {
+    let sandbox = Sandbox::new();
+    for (format, lang) in [("text", "ar"), ("markdown", "fr")] {
+        let output = sandbox.dir.path().join(format!("report-{lang}.md"));
+        sandbox
+            .twinning()
+            .args(["report", "--format", format, "--lang", lang, "-o"])
+            .arg(&output)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "--lang {lang} is available with --format html only"
+            )));
+        assert!(!output.exists(), "nothing written for {format} {lang}");
+    }
+}
