@@ -23,6 +23,9 @@ use crate::vocab::PREFIXES;
 
 /// Writes the whole store in `syntax`. Graph syntaxes get the union of all named graphs.
 pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<()> {
+    if matches!(syntax, RdfSyntax::Turtle | RdfSyntax::Trig) {
+        out.write_all(header(store)?.as_bytes())?;
+    }
     match syntax {
         RdfSyntax::Turtle | RdfSyntax::Ntriples | RdfSyntax::Rdfxml | RdfSyntax::Jsonld => {
             write_graph(syntax, &mut union_graph(store)?, &mut out)?;
@@ -61,6 +64,81 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
     }
     out.flush()?;
     Ok(())
+}
+
+/// The dataset's own description (data/dataset.ttl): its IRI, version and date of last change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    /// The dataset (a void:Dataset).
+    pub dataset: String,
+    /// Its owl:versionInfo.
+    pub version: String,
+    /// Its dcterms:modified, when stated.
+    pub modified: Option<String>,
+}
+
+/// The release the store holds: the first void:Dataset with a version (in IRI order), if any.
+pub fn release(store: &Store) -> Result<Option<Release>> {
+    use oxigraph::model::{NamedNodeRef, Term};
+    let void_dataset = NamedNodeRef::new_unchecked("http://rdfs.org/ns/void#Dataset");
+    let version = NamedNodeRef::new_unchecked("http://www.w3.org/2002/07/owl#versionInfo");
+    let modified = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/modified");
+    let value = |subject: NamedOrBlankNodeRef<'_>, predicate| -> Result<Option<String>> {
+        Ok(
+            match store
+                .quads_for_pattern(Some(subject), Some(predicate), None, None)
+                .next()
+                .transpose()?
+            {
+                Some(quad) => match quad.object {
+                    Term::Literal(literal) => Some(literal.value().to_owned()),
+                    _ => None,
+                },
+                None => None,
+            },
+        )
+    };
+    let mut datasets: Vec<_> = store
+        .quads_for_pattern(
+            None,
+            Some(oxigraph::model::vocab::rdf::TYPE),
+            Some(void_dataset.into()),
+            None,
+        )
+        .map(|quad| quad.map(|quad| quad.subject))
+        .collect::<std::result::Result<_, _>>()?;
+    datasets.sort_by_key(ToString::to_string);
+    for dataset in datasets {
+        if let Some(version) = value(dataset.as_ref(), version)? {
+            return Ok(Some(Release {
+                dataset: match &dataset {
+                    oxigraph::model::NamedOrBlankNode::NamedNode(node) => node.as_str().to_owned(),
+                    other => other.to_string(),
+                },
+                version,
+                modified: value(dataset.as_ref(), modified)?,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// The comment lines that start a Turtle or TriG export: which dataset, version and date (from
+/// the data, so the same store gives the same bytes), and which program wrote it.
+fn header(store: &Store) -> Result<String> {
+    let program = format!("twinning {}", env!("CARGO_PKG_VERSION"));
+    Ok(match release(store)? {
+        Some(release) => format!(
+            "# {} version {}{}\n# exported by {program}\n\n",
+            release.dataset,
+            release.version,
+            release
+                .modified
+                .map(|date| format!(" of {date}"))
+                .unwrap_or_default()
+        ),
+        None => format!("# exported by {program}\n\n"),
+    })
 }
 
 /// Writes every quad as N-Quads in the store's own order, as they are read: constant memory, and

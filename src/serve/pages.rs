@@ -418,12 +418,27 @@ pub fn dataset_description(state: &State, request: &Request<Body>) -> Answer {
         .iter()
         .map(|example| format!(" ;\n  void:exampleResource {example}"))
         .collect();
+    // The version and date the data states (data/dataset.ttl), else the program's version.
+    let release = crate::export::release(&state.store).ok().flatten();
+    let version = release
+        .as_ref()
+        .map_or(env!("CARGO_PKG_VERSION"), |release| {
+            release.version.as_str()
+        });
+    let modified = release
+        .as_ref()
+        .and_then(|release| release.modified.as_deref())
+        .map(|date| {
+            format!("\n  dcterms:modified \"{date}\"^^<http://www.w3.org/2001/XMLSchema#date> ;")
+        })
+        .unwrap_or_default();
     let turtle = crate::html::fill(
         include_str!("templates/dataset.ttl"),
         &[
             ("base", &state.base),
             ("id", ID),
-            ("version", env!("CARGO_PKG_VERSION")),
+            ("version", version),
+            ("modified", &modified),
             ("triples", &triples.to_string()),
             ("examples", &examples),
         ],

@@ -108,3 +108,48 @@ fn count(format: RdfFormat, bytes: &[u8]) -> usize {
         .inspect(|quad| assert!(quad.is_ok(), "the export parses: {quad:?}"))
         .count()
 }
+
+/// Issue 17: a versioned data release. The Turtle and TriG exports start with the dataset's
+/// version and date as the data states them (data/dataset.ttl), and the description carries the
+/// paper's citation.
+#[test]
+fn the_turtle_export_is_stamped_with_the_datasets_version_and_date() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let release = sandbox.select(&[
+        "-e",
+        "SELECT ?dataset ?version ?modified ?citation WHERE { ?dataset a void:Dataset ; \
+         owl:versionInfo ?version ; dcterms:modified ?modified ; \
+         dcterms:bibliographicCitation ?citation }",
+    ]);
+    assert_eq!(release.len(), 1, "one described release: {release:?}");
+    let release = &release[0];
+    assert!(
+        release["citation"].contains("10.54878/x0w7nf44"),
+        "the paper's DOI in the citation: {release:?}"
+    );
+    let stamp = format!(
+        "# {} version {} of {}\n",
+        release["dataset"], release["version"], release["modified"]
+    );
+    for format in ["turtle", "trig"] {
+        let output = sandbox
+            .twinning()
+            .args(["export", "--format", format])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        assert!(
+            text.starts_with(&stamp),
+            "{format} starts with {stamp:?}: {:?}",
+            &text[..200]
+        );
+        assert!(
+            text.lines()
+                .nth(1)
+                .is_some_and(|line| line.starts_with("# exported by twinning ")),
+            "{format} names the program"
+        );
+    }
+}

@@ -372,6 +372,22 @@ fn entities_dereference_by_content_negotiation_and_suffix() {
             && body.contains("void:sparqlEndpoint")
             && body.contains("creativecommons.org/licenses/by/4.0")
     );
+    // The version and date are the data's own (data/dataset.ttl).
+    let (_, _, release) = curl(&[
+        &format!("{}/sparql", server.base),
+        "-H",
+        "Accept: text/csv",
+        "--data-urlencode",
+        "query=SELECT ?version ?date WHERE { ?d a <http://rdfs.org/ns/void#Dataset> ; \
+         <http://www.w3.org/2002/07/owl#versionInfo> ?version ; \
+         <http://purl.org/dc/terms/modified> ?date }",
+    ]);
+    let row = release.lines().nth(1).expect("the data's release");
+    let (version, date) = row.trim().split_once(',').expect("two columns");
+    assert!(
+        body.contains(&format!("\"{version}\"")) && body.contains(&format!("\"{date}\"")),
+        "{row} in {body}"
+    );
 }
 
 #[test]
