@@ -70,7 +70,7 @@ e2e-tools:
 		|| ! command -v virtuoso-t >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "installing $(E2E_PACKAGES) (for the end-to-end tests)"; \
-			(apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES))) >/dev/null; \
+			(export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES))) >/dev/null; \
 		else \
 			echo "missing: run 'sudo apt-get install -y $(E2E_PACKAGES)'"; exit 1; \
 		fi; \
