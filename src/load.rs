@@ -469,7 +469,10 @@ fn rdfxml_error(origin: &str, error: &RdfSyntaxError, text: &[u8]) -> Error {
     Error::RdfSyntax {
         file: origin.to_owned(),
         line: before.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1,
-        column: String::from_utf8_lossy(&before[line_start..]).chars().count() as u64 + 1,
+        column: String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count() as u64
+            + 1,
         message: format!("{error} (RDF/XML: the parser stopped here)"),
     }
 }
