@@ -429,10 +429,7 @@ nav ol{columns:2}footer{margin-top:3rem;font-size:.8rem;color:#555}
 pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<()> {
     let profile = Profile::load(store, language.code())?;
     let queries = catalog::bundled();
-    let mut answers = Vec::new();
-    for query in &queries {
-        answers.push(answer(store, query, language)?);
-    }
+    let answers = crate::report::answer_each(&queries, |query| answer(store, query, language))?;
     let mut html = String::new();
     let _ = write!(
         html,

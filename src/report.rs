@@ -26,9 +26,22 @@ pub fn answer(store: &Store, query: QueryFile) -> Result<Answer> {
 
 /// Answers every bundled research query, in order.
 pub fn answer_all(store: &Store) -> Result<Vec<Answer>> {
-    catalog::bundled()
-        .into_iter()
-        .map(|query| answer(store, query))
+    answer_each(&catalog::bundled(), |query| answer(store, query.clone()))
+}
+
+/// Answers each query with `answer`, in order, showing on standard error (when it is a terminal)
+/// which question is being answered: on a large store a report takes a while.
+pub fn answer_each(
+    queries: &[QueryFile],
+    answer: impl Fn(&QueryFile) -> Result<Answer>,
+) -> Result<Vec<Answer>> {
+    let mut progress = crate::progress::Progress::new(queries.len());
+    queries
+        .iter()
+        .map(|query| {
+            progress.waiting(&query.slug);
+            answer(query)
+        })
         .collect()
 }
 

@@ -63,3 +63,67 @@ fn a_text_report_in_arabic_or_french_is_refused_with_the_way_to_get_one() {
         assert!(!output.exists(), "nothing written for {format} {lang}");
     }
 }
+
+/// Issue 15: the report shows which question it answers on a terminal's standard error (drawn
+/// only on a terminal); piped, as here, standard error stays empty.
+#[test]
+fn a_piped_report_writes_nothing_on_standard_error() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    for format in ["text", "html"] {
+        let output = sandbox
+            .twinning()
+            .args(["report", "--format", format])
+            .output()
+            .expect("run");
+        assert!(output.status.success());
+        assert!(!output.stdout.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{format}: nothing on stderr when piped"
+        );
+    }
+}
+
+/// On a terminal (here util-linux's `script`, which gives the command one), the report says
+/// which question it is answering, as `[k/12] slug…`, so a long report is not silent.
+#[test]
+fn on_a_terminal_the_report_shows_which_question_it_answers() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no `script` (util-linux) to give the report a terminal");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let command = format!(
+        "{} --store {} report > /dev/null",
+        assert_cmd::cargo::cargo_bin("twinning").display(),
+        sandbox.store().display()
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("TWINNING_STORE")
+        .output()
+        .expect("run script");
+    assert!(output.status.success());
+    let shown = String::from_utf8_lossy(&output.stdout);
+    let count = crate::common::repository()
+        .join("queries")
+        .read_dir()
+        .expect("queries/")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.file_name().to_string_lossy().ends_with(".rq"))
+        })
+        .count();
+    assert!(
+        shown.contains(&format!("[1/{count}] 001_agreements_per_city")),
+        "progress on the terminal: {shown}"
+    );
+}
