@@ -19,17 +19,40 @@ use crate::vocab::{AGGREGATES_GRAPH, ID, TW};
 const QB: &str = "http://purl.org/linked-data/cube#";
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 
-/// The data sets: (slug, the dimension properties after tw:scope).
-const DATA_SETS: &[(&str, &[&str])] = &[
-    ("agreements-by-scope", &[]),
-    (
-        "agreements-by-partner-country",
-        &["partnerCountryDimension"],
-    ),
-    ("agreements-by-partner-region", &["partnerRegionDimension"]),
-    ("agreements-by-theme", &["themeDimension"]),
-    ("agreements-by-theme-axis", &["themeAxisDimension"]),
-];
+/// The data sets (declared in ontology/derived.ttl): the agreements counted by scope alone, or
+/// by scope and one more dimension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum DataSet {
+    Scope,
+    PartnerCountry,
+    PartnerRegion,
+    Theme,
+    ThemeAxis,
+}
+
+impl DataSet {
+    /// Its slug under dataset: (and under observation/ for its observations).
+    fn slug(self) -> &'static str {
+        match self {
+            Self::Scope => "agreements-by-scope",
+            Self::PartnerCountry => "agreements-by-partner-country",
+            Self::PartnerRegion => "agreements-by-partner-region",
+            Self::Theme => "agreements-by-theme",
+            Self::ThemeAxis => "agreements-by-theme-axis",
+        }
+    }
+
+    /// The dimension property after tw:scope, if any.
+    fn dimension(self) -> Option<&'static str> {
+        match self {
+            Self::Scope => None,
+            Self::PartnerCountry => Some("partnerCountryDimension"),
+            Self::PartnerRegion => Some("partnerRegionDimension"),
+            Self::Theme => Some("themeDimension"),
+            Self::ThemeAxis => Some("themeAxisDimension"),
+        }
+    }
+}
 
 /// What one agreement adds to the counts (from its derived properties, src/derive.rs).
 #[derive(Debug, Clone, Default)]
@@ -53,13 +76,13 @@ pub struct Contribution {
 /// Counts by cell: (data set, values of its dimensions, scope first) -> (agreements, distinct
 /// agreements). Whole counts, or the change a change of the data makes to them.
 #[derive(Debug, Default)]
-pub struct Counts(HashMap<(usize, Vec<Term>), (i64, i64)>);
+pub struct Counts(HashMap<(DataSet, Vec<Term>), (i64, i64)>);
 
 impl Counts {
     /// Adds (`sign` 1) or takes out (`sign` -1) one agreement's contribution.
     pub fn add(&mut self, contribution: &Contribution, sign: i64) {
         let distinct = if contribution.duplicate { 0 } else { sign };
-        let mut add = |set: usize, values: Vec<Term>| {
+        let mut add = |set: DataSet, values: Vec<Term>| {
             let count = self.0.entry((set, values)).or_default();
             count.0 += sign;
             count.1 += distinct;
@@ -71,17 +94,17 @@ impl Counts {
                     .cloned()
                     .collect::<Vec<_>>()
             };
-            add(0, cell(None));
+            add(DataSet::Scope, cell(None));
             // The breakdowns are counted over whole collections only (the questions ask for
             // no city's), which keeps them small with thousands of home cities.
             if contribution.home_cities.contains(scope) {
                 continue;
             }
             for (set, values) in [
-                (1, &contribution.countries),
-                (2, &contribution.regions),
-                (3, &contribution.themes),
-                (4, &contribution.axes),
+                (DataSet::PartnerCountry, &contribution.countries),
+                (DataSet::PartnerRegion, &contribution.regions),
+                (DataSet::Theme, &contribution.themes),
+                (DataSet::ThemeAxis, &contribution.axes),
             ] {
                 for value in values {
                     add(set, cell(Some(value)));
@@ -154,18 +177,24 @@ fn tw(name: &str) -> NamedNode {
 }
 
 /// The IRI of a cell's observation: the same cell gets the same IRI in every build.
-fn observation_iri(set: usize, values: &[Term]) -> NamedNode {
+fn observation_iri(set: DataSet, values: &[Term]) -> NamedNode {
     NamedNode::new_unchecked(format!(
         "{ID}observation/{}/{:016x}",
-        DATA_SETS[set].0,
+        set.slug(),
         fingerprint(values)
     ))
 }
 
 /// Writes one observation's quads.
-fn observation(set: usize, values: &[Term], agreements: i64, distinct: i64, quads: &mut Vec<Quad>) {
+fn observation(
+    set: DataSet,
+    values: &[Term],
+    agreements: i64,
+    distinct: i64,
+    quads: &mut Vec<Quad>,
+) {
     let graph = NamedNode::new_unchecked(AGGREGATES_GRAPH);
-    let (slug, dimensions) = DATA_SETS[set];
+    let slug = set.slug();
     let subject = observation_iri(set, values);
     let mut push = |predicate: NamedNode, object: Term| {
         quads.push(Quad::new(
@@ -181,7 +210,7 @@ fn observation(set: usize, values: &[Term], agreements: i64, distinct: i64, quad
         qb("dataSet"),
         NamedNode::new_unchecked(format!("{ID}dataset/{slug}")).into(),
     );
-    let names = std::iter::once("scope").chain(dimensions.iter().copied());
+    let names = std::iter::once("scope").chain(set.dimension());
     for (name, value) in names.zip(values) {
         push(tw(name), value.clone());
     }
