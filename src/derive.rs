@@ -978,16 +978,20 @@ pub fn derive_again(
         // triple the rules read had no derived triple that could go (those of the theme
         // hierarchy change only with it, and then everything is derived again).
         let mut new: HashSet<Triple> = derived.triples.into_iter().collect();
+        // (Not even looked up then: after a bulk load, before the compaction, every lookup
+        // reads many files.)
         let had_none = *before.owns.own(source, subject)? == Own::default();
-        for quad in source
-            .quads(
+        let old = if had_none {
+            None
+        } else {
+            Some(source.quads(
                 Some(subject.as_ref()),
                 None,
                 None,
                 Some(v.derived.as_ref().into()),
-            )
-            .take_while(|_| !had_none)
-        {
+            ))
+        };
+        for quad in old.into_iter().flatten() {
             let quad = quad?;
             if quad.predicate == v.twinned {
                 continue;
