@@ -35,17 +35,19 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
         let session = Session::open_for_reading(location)?;
         return serve::work(session.store.clone(), config);
     }
-    // A read-only server shares the store with other readers (`query`, `export`, `report`) and
-    // answers through worker processes; one that accepts updates holds the store alone, answers
-    // in-process, and loads go through it (PUT /store).
+    // A read-only server shares the store with other readers (`query`, `export`, `report`); one
+    // that accepts updates holds the store alone, and loads go through it (PUT /store). Either
+    // answers what reads through worker processes (on a writable server, from snapshots) and
+    // writes itself.
     let session = if config.token.is_some() {
         Session::open_for_update(location)?
     } else {
         Session::open_for_reading(location)?
     };
-    let workers = match (&session.location, &config.token) {
-        (Location::Directory(path), None) if args.workers > 0 => Some(Workers {
-            command: worker_command(path, args)?,
+    let workers = match &session.location {
+        Location::Directory(path) if args.workers > 0 => Some(Workers {
+            command: worker_command(args)?,
+            store: path.clone(),
             count: args.workers,
             max_memory: args.max_query_memory * 1024 * 1024,
         }),
@@ -54,13 +56,11 @@ pub fn run(location: &Location, args: &ServeArgs) -> Result<()> {
     serve::serve(session.store.clone(), config, workers)
 }
 
-/// The command line that starts a worker of this server.
-fn worker_command(store: &std::path::Path, args: &ServeArgs) -> Result<Vec<String>> {
+/// The command line that starts a worker of this server, without its `--store DIR`.
+fn worker_command(args: &ServeArgs) -> Result<Vec<String>> {
     let program = std::env::current_exe().map_err(Error::Output)?;
     Ok(vec![
         program.display().to_string(),
-        "--store".to_owned(),
-        store.display().to_string(),
         "serve".to_owned(),
         "--worker".to_owned(),
         "--bind".to_owned(),

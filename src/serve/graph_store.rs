@@ -6,7 +6,9 @@
 //! (`/store/graph/…`) are also reachable directly at their own URL.
 
 use oxhttp::model::{header, Body, HeaderValue, Method, Request, Response, StatusCode};
-use oxigraph::io::RdfParser;
+use std::io::Read;
+
+use oxigraph::io::{RdfParseError, RdfParser};
 use oxigraph::model::{GraphName, GraphNameRef, NamedNode};
 
 use super::negotiation::{self, GRAPH_FORMATS};
@@ -62,23 +64,27 @@ pub fn handle(state: &State, request: &mut Request<Body>) -> Answer {
         load::remove_graph(&state.store, name).map_err(internal)?;
         return Ok(text(StatusCode::NO_CONTENT, ""));
     }
-    // PUT and POST carry a graph.
-    let body = body_bytes(request)?;
-    if method == Method::POST && body.is_empty() {
-        // §5.5: "if the request body is empty, the implementation SHOULD respond with 204".
-        return Ok(text(StatusCode::NO_CONTENT, ""));
-    }
-    let (graph_name, created) = match &target {
-        Target::Default => (GraphName::DefaultGraph, false),
-        Target::Named(graph) => (GraphName::NamedNode(graph.clone()), !exists(state, graph)?),
-        Target::New => (GraphName::NamedNode(new_graph_name(state)), true),
-    };
-    let triples = match negotiation::content_type(request).as_deref() {
-        Some("multipart/form-data") if method == Method::POST => {
-            read_multipart(request, &body, &graph_name)?
-        }
-        media => parse_graph(media, &body, &graph_name)?,
-    };
+    // PUT and POST carry a graph, read as it arrives (see `http::upload`); a multipart form
+    // whole.
+    let media = negotiation::content_type(request);
+    let (graph_name, created, triples) =
+        if media.as_deref() == Some("multipart/form-data") && method == Method::POST {
+            let body = body_bytes(request)?;
+            if body.is_empty() {
+                return Ok(empty_post());
+            }
+            let (graph_name, created) = graph_of(state, &target)?;
+            let triples = read_multipart(request, &body, &graph_name)?;
+            (graph_name, created, triples)
+        } else {
+            let mut body = Head::new(request.body_mut())?;
+            if method == Method::POST && body.is_empty() {
+                return Ok(empty_post());
+            }
+            let (graph_name, created) = graph_of(state, &target)?;
+            let triples = parse_graph(media.as_deref(), &mut body, &graph_name)?;
+            (graph_name, created, triples)
+        };
     load::write_graph(
         &state.store,
         graph_name.as_ref(),
@@ -96,6 +102,20 @@ pub fn handle(state: &State, request: &mut Request<Body>) -> Answer {
         }
     }
     Ok(response)
+}
+
+/// §5.5: "if the request body is empty, the implementation SHOULD respond with 204".
+fn empty_post() -> Response<Body> {
+    text(StatusCode::NO_CONTENT, "")
+}
+
+/// The graph a PUT or POST writes to, and whether it is new.
+fn graph_of(state: &State, target: &Target) -> Result<(GraphName, bool), Response<Body>> {
+    Ok(match target {
+        Target::Default => (GraphName::DefaultGraph, false),
+        Target::Named(graph) => (GraphName::NamedNode(graph.clone()), !exists(state, graph)?),
+        Target::New => (GraphName::NamedNode(new_graph_name(state)), true),
+    })
 }
 
 /// The graph named by the query string: `graph=IRI` (absolute) or
@@ -218,7 +238,7 @@ fn read(state: &State, request: &Request<Body>, target: &Target) -> Answer {
 /// the body is read as RDF/XML, as §5 says a server SHOULD.
 fn parse_graph(
     media: Option<&str>,
-    body: &[u8],
+    body: &mut Head<impl Read>,
     graph: &GraphName,
 ) -> Result<oxigraph::model::Graph, Response<Body>> {
     let syntax = match media {
@@ -232,12 +252,11 @@ fn parse_graph(
     };
     // An empty body is an empty graph in the line-based syntaxes, but no document at all in
     // RDF/XML or JSON-LD (§5.3: 400 where "an empty body" is not "appropriate").
-    if body.iter().all(u8::is_ascii_whitespace)
-        && matches!(
-            syntax,
-            crate::format::RdfSyntax::Rdfxml | crate::format::RdfSyntax::Jsonld
-        )
-    {
+    let document = matches!(
+        syntax,
+        crate::format::RdfSyntax::Rdfxml | crate::format::RdfSyntax::Jsonld
+    );
+    if document && body.is_blank()? {
         return Err(text(
             StatusCode::BAD_REQUEST,
             "the body is empty, which is no RDF/XML or JSON-LD document; send text/turtle or \
@@ -246,7 +265,7 @@ fn parse_graph(
     }
     let refused = |e: crate::Error| text(StatusCode::BAD_REQUEST, e.to_string());
     if syntax == crate::format::RdfSyntax::Rdfxml {
-        crate::guard::check_xml_entities("request body", body).map_err(refused)?;
+        crate::guard::check_xml_entities("request body", body.prolog()?).map_err(refused)?;
     }
     let mut parser = RdfParser::from_format(syntax.to_oxigraph()).rename_blank_nodes();
     // Relative IRIs in the body resolve against the graph's IRI.
@@ -256,17 +275,20 @@ fn parse_graph(
             .map_err(|e| text(StatusCode::BAD_REQUEST, e.to_string()))?;
     }
     let mut triples = oxigraph::model::Graph::new();
-    for quad in parser.for_slice(body) {
-        let quad = quad.map_err(|e| {
-            let hint = if media.is_none() {
-                " (the request had no Content-Type, so it was read as RDF/XML)"
-            } else {
-                ""
-            };
-            text(
-                StatusCode::BAD_REQUEST,
-                format!("{}{hint}", crate::load::syntax_error("request body", &e)),
-            )
+    for quad in parser.for_reader(body) {
+        let quad = quad.map_err(|e| match e {
+            RdfParseError::Io(e) => unreadable(&e),
+            RdfParseError::Syntax(e) => {
+                let hint = if media.is_none() {
+                    " (the request had no Content-Type, so it was read as RDF/XML)"
+                } else {
+                    ""
+                };
+                text(
+                    StatusCode::BAD_REQUEST,
+                    format!("{}{hint}", crate::load::syntax_error("request body", &e)),
+                )
+            }
         })?;
         crate::guard::check_literal("request body", &quad).map_err(refused)?;
         if quad.graph_name != GraphName::DefaultGraph {
@@ -278,6 +300,113 @@ fn parse_graph(
         triples.insert(&oxigraph::model::Triple::from(quad));
     }
     Ok(triples)
+}
+
+/// A request body as it arrives, with its beginning read ahead: enough to tell an empty body,
+/// and an XML document's prolog (where entities are declared) before the parser sees any of it.
+struct Head<R> {
+    start: Vec<u8>,
+    /// How much of `start` the parser has read.
+    consumed: usize,
+    rest: R,
+    ended: bool,
+}
+
+impl<R: Read> Head<R> {
+    fn new(rest: R) -> Result<Self, Response<Body>> {
+        let mut head = Self {
+            start: Vec::new(),
+            consumed: 0,
+            rest,
+            ended: false,
+        };
+        head.read_ahead()?;
+        Ok(head)
+    }
+
+    /// Reads one more chunk into `start`; false at the end of the body.
+    fn read_ahead(&mut self) -> Result<bool, Response<Body>> {
+        if self.ended {
+            return Ok(false);
+        }
+        let mut chunk = [0; 64 * 1024];
+        let read = loop {
+            match self.rest.read(&mut chunk) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                other => break other.map_err(|e| unreadable(&e))?,
+            }
+        };
+        self.start.extend_from_slice(&chunk[..read]);
+        self.ended = read == 0;
+        Ok(!self.ended)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.start.is_empty()
+    }
+
+    /// Whether the body holds only white space.
+    fn is_blank(&mut self) -> Result<bool, Response<Body>> {
+        while self.start.iter().all(u8::is_ascii_whitespace) {
+            if !self.read_ahead()? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The XML document's prolog: what comes before its root element. Where it declares a
+    /// document type (which may declare entities), the whole document, which the size limit
+    /// bounds.
+    fn prolog(&mut self) -> Result<&[u8], Response<Body>> {
+        let root = |start: &[u8]| {
+            start
+                .windows(2)
+                .position(|w| w[0] == b'<' && !matches!(w[1], b'?' | b'!'))
+        };
+        let end = loop {
+            if let Some(root) = root(&self.start) {
+                break root;
+            }
+            if !self.read_ahead()? {
+                break self.start.len();
+            }
+        };
+        if self.start[..end]
+            .windows(9)
+            .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
+        {
+            while self.read_ahead()? {}
+            return Ok(&self.start);
+        }
+        Ok(&self.start[..end])
+    }
+}
+
+impl<R: Read> Read for Head<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.consumed < self.start.len() {
+            let ahead = &self.start[self.consumed..];
+            let length = ahead.len().min(buffer.len());
+            buffer[..length].copy_from_slice(&ahead[..length]);
+            self.consumed += length;
+            return Ok(length);
+        }
+        if self.ended {
+            return Ok(0);
+        }
+        self.rest.read(buffer)
+    }
+}
+
+/// A body that could not be read: too large (413), too slow (408), or cut off (400).
+fn unreadable(error: &std::io::Error) -> Response<Body> {
+    let status = match error.kind() {
+        std::io::ErrorKind::FileTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        std::io::ErrorKind::TimedOut => StatusCode::REQUEST_TIMEOUT,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    text(status, error.to_string())
 }
 
 /// §5.5: a multipart/form-data POST merges every part, each parsed by its own media type (or,
@@ -324,7 +453,8 @@ fn read_multipart(
                 .bytes()
                 .await
                 .map_err(|e| text(StatusCode::BAD_REQUEST, format!("multipart/form-data: {e}")))?;
-            triples.extend(parse_graph(media.as_deref(), &part, graph)?.iter());
+            let mut part = Head::new(&part[..])?;
+            triples.extend(parse_graph(media.as_deref(), &mut part, graph)?.iter());
         }
         Ok::<_, Response<Body>>(())
     })?;

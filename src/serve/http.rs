@@ -121,13 +121,17 @@ impl Drop for Connection {
     }
 }
 
-/// Reads the body within its deadline and size limit, runs the handlers on a blocking thread,
-/// and answers within the query deadline whatever the handlers do.
+/// Reads the body within its deadline and size limit, runs the handlers on a blocking thread
+/// (a worker process for what reads, this process for what writes), and answers what reads within
+/// the query deadline whatever the handlers do.
 async fn answer(
     state: Arc<State>,
     request: hyper::Request<Incoming>,
 ) -> std::result::Result<hyper::Response<Full<Bytes>>, Infallible> {
     let (parts, body) = request.into_parts();
+    if super::uploads_graph(&parts) {
+        return Ok(upload(state, parts, body).await);
+    }
     let limit = state.config.max_body;
     let body = match tokio::time::timeout(
         BODY_TIMEOUT,
@@ -137,10 +141,7 @@ async fn answer(
     {
         Ok(Ok(collected)) => collected.to_bytes(),
         Ok(Err(error)) if error.is::<http_body_util::LengthLimitError>() => {
-            return Ok(plain(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!("the request body is larger than {limit} bytes (the server's --max-body)"),
-            ))
+            return Ok(plain(StatusCode::PAYLOAD_TOO_LARGE, too_large(limit)))
         }
         Ok(Err(error)) => {
             return Ok(plain(
@@ -148,38 +149,29 @@ async fn answer(
                 format!("cannot read the request body: {error}"),
             ))
         }
-        Err(_) => {
-            return Ok(plain(
-                StatusCode::REQUEST_TIMEOUT,
-                format!(
-                    "the request body took longer than {} s to arrive",
-                    BODY_TIMEOUT.as_secs()
-                ),
-            ))
-        }
+        Err(_) => return Ok(plain(StatusCode::REQUEST_TIMEOUT, too_slow())),
     };
-    // The workers are stopped at the deadline plus two seconds; this is the backstop.
-    let deadline = state.config.timeout + Duration::from_secs(4);
+    let writes = super::changes_store(&parts, &body);
     let handler_state = state.clone();
     let handled = tokio::task::spawn_blocking(move || {
         let response = match &handler_state.pool {
-            Some(pool) => pool.answer(Request::from_parts(parts, body.to_vec())),
-            None => {
+            Some(pool) if !writes => pool.answer(Request::from_parts(parts, body.to_vec())),
+            _ => {
                 let mut request =
                     Request::from_parts(parts, oxhttp::model::Body::from(body.to_vec()));
-                super::contained(&handler_state, &mut request)
+                super::answer_here(&handler_state, &mut request, writes)
             }
         };
-        let (parts, mut body) = response.into_parts();
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(&mut body, &mut bytes).map(|_| (parts, bytes))
+        into_bytes(response)
     });
+    if writes {
+        // A change is not stopped halfway: it commits or fails as a whole, and is answered then.
+        return Ok(finished(handled.await));
+    }
+    // The workers are stopped at the deadline plus two seconds; this is the backstop.
+    let deadline = state.config.timeout + Duration::from_secs(4);
     Ok(match tokio::time::timeout(deadline, handled).await {
-        Ok(Ok(Ok((parts, bytes)))) => {
-            hyper::Response::from_parts(parts, Full::new(Bytes::from(bytes)))
-        }
-        Ok(Ok(Err(error))) => plain(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
-        Ok(Err(error)) => plain(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+        Ok(handled) => finished(handled),
         // The engine did not stop at the cancellation (a sort runs to its end): the client is
         // answered now; the work is left to finish on its thread.
         Err(_) => plain(
@@ -190,6 +182,118 @@ async fn answer(
             ),
         ),
     })
+}
+
+/// A graph sent to the graph store (PUT or POST) is parsed as it arrives, never held whole: the
+/// body is passed on in chunks to the handler, which reads it as a stream. Past the size limit or
+/// the body's deadline the stream fails, and with it the request (413, 408), storing nothing.
+async fn upload(
+    state: Arc<State>,
+    parts: oxhttp::model::request::Parts,
+    mut body: Incoming,
+) -> hyper::Response<Full<Bytes>> {
+    let limit = state.config.max_body;
+    let (sender, chunks) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(16);
+    let handled = tokio::task::spawn_blocking(move || {
+        let body = oxhttp::model::Body::from_read(Chunks {
+            chunks,
+            current: Bytes::new(),
+        });
+        let mut request = Request::from_parts(parts, body);
+        into_bytes(super::answer_here(&state, &mut request, true))
+    });
+    let pump = tokio::spawn(async move {
+        let deadline = tokio::time::Instant::now() + BODY_TIMEOUT;
+        let mut received: u64 = 0;
+        loop {
+            let chunk = match tokio::time::timeout_at(deadline, body.frame()).await {
+                Ok(Some(Ok(frame))) => match frame.into_data() {
+                    Ok(data) => {
+                        received += data.len() as u64;
+                        if received > limit {
+                            Err(std::io::Error::new(
+                                std::io::ErrorKind::FileTooLarge,
+                                too_large(limit),
+                            ))
+                        } else {
+                            Ok(data)
+                        }
+                    }
+                    // Trailers.
+                    Err(_) => continue,
+                },
+                Ok(Some(Err(error))) => Err(std::io::Error::other(format!(
+                    "cannot read the request body: {error}"
+                ))),
+                Ok(None) => return,
+                Err(_) => Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    too_slow(),
+                )),
+            };
+            let failed = chunk.is_err();
+            if sender.send(chunk).await.is_err() || failed {
+                return;
+            }
+        }
+    });
+    // The handler may answer before the body has arrived (a syntax error on its first line, a
+    // missing token): the rest is then not waited for.
+    let handled = handled.await;
+    pump.abort();
+    finished(handled)
+}
+
+/// The request body as the handler reads it: the chunks the front end receives.
+struct Chunks {
+    chunks: tokio::sync::mpsc::Receiver<std::io::Result<Bytes>>,
+    current: Bytes,
+}
+
+impl std::io::Read for Chunks {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(chunk) => self.current = chunk?,
+                None => return Ok(0),
+            }
+        }
+        let length = buffer.len().min(self.current.len());
+        buffer[..length].copy_from_slice(&self.current.split_to(length));
+        Ok(length)
+    }
+}
+
+fn into_bytes(
+    response: oxhttp::model::Response<oxhttp::model::Body>,
+) -> std::io::Result<(oxhttp::model::response::Parts, Vec<u8>)> {
+    let (parts, mut body) = response.into_parts();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut body, &mut bytes).map(|_| (parts, bytes))
+}
+
+fn finished(
+    handled: std::result::Result<
+        std::io::Result<(oxhttp::model::response::Parts, Vec<u8>)>,
+        tokio::task::JoinError,
+    >,
+) -> hyper::Response<Full<Bytes>> {
+    match handled {
+        Ok(Ok((parts, bytes))) => hyper::Response::from_parts(parts, Full::new(Bytes::from(bytes))),
+        Ok(Err(error)) => plain(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+        Err(error) => plain(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
+    }
+}
+
+fn too_large(limit: u64) -> String {
+    format!("the request body is larger than {limit} bytes (the server's --max-body)")
+}
+
+fn too_slow() -> String {
+    format!(
+        "the request body took longer than {} s to arrive",
+        BODY_TIMEOUT.as_secs()
+    )
 }
 
 fn plain(status: StatusCode, message: String) -> hyper::Response<Full<Bytes>> {

@@ -52,27 +52,41 @@ struct State {
     store: Store,
     config: Config,
     base: String,
-    /// Worker processes that answer the requests (read-only servers on a store directory).
+    /// Worker processes that answer the requests that read (servers on a store directory).
     pool: Option<workers::Pool>,
 }
 
-/// How a read-only server runs its query workers.
+/// How a server runs its query workers.
 #[derive(Debug, Clone)]
 pub struct Workers {
-    /// The command line that starts one (`twinning --store DIR serve --worker …`).
+    /// The command line that starts one, without the store: (`twinning`, then the arguments
+    /// that follow `--store DIR`: `serve --worker …`).
     pub command: Vec<String>,
+    /// The store's directory.
+    pub store: std::path::PathBuf,
     /// How many.
     pub count: usize,
     /// Resident memory one may reach while answering, in bytes.
     pub max_memory: u64,
 }
 
-/// Serves until the process is stopped; with `workers`, requests are answered by worker
-/// processes that can be stopped at any point (see [`workers`]).
+/// Serves until the process is stopped; with `workers`, the requests that read are answered by
+/// worker processes that can be stopped at any point (see [`workers`]), and those that write by
+/// this process.
 pub fn serve(store: Store, config: Config, workers: Option<Workers>) -> Result<()> {
     let base = format!("http://{}", config.bind);
+    let writer = config.token.is_some().then_some(&store);
     let pool = workers
-        .map(|w| workers::Pool::start(w.command, w.count, w.max_memory, config.timeout))
+        .map(|w| {
+            workers::Pool::start(
+                w.command,
+                &w.store,
+                writer,
+                w.count,
+                w.max_memory,
+                config.timeout,
+            )
+        })
         .transpose()
         .map_err(crate::error::Error::Output)?;
     http::run(Arc::new(State {
@@ -98,6 +112,55 @@ pub fn work(store: Store, config: Config) -> Result<()> {
 }
 
 type Answer = std::result::Result<Response<Body>, Response<Body>>;
+
+/// Answers in this process. After a change that succeeded, the query workers are moved to a
+/// snapshot that holds it, before the client hears of it, so that what it reads next holds its
+/// own change.
+fn answer_here(state: &State, request: &mut Request<Body>, writes: bool) -> Response<Body> {
+    let response = contained(state, request);
+    if let (true, Some(pool)) = (writes && response.status().is_success(), &state.pool) {
+        if let Err(error) = pool.refresh(&state.store) {
+            return text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("the change is stored, but the query workers cannot see it yet ({error}); restart the server"),
+            );
+        }
+    }
+    response
+}
+
+/// Whether a request asks to change the store: such requests are answered by the server process
+/// (the one that holds a writable store), the others by the query workers.
+fn changes_store(parts: &oxhttp::model::request::Parts, body: &[u8]) -> bool {
+    let path = parts.uri.path();
+    if path == "/store" || path.starts_with("/store/") {
+        return [Method::PUT, Method::POST, Method::DELETE].contains(&parts.method);
+    }
+    match path {
+        "/update" => true,
+        "/sparql" if parts.method == Method::POST => {
+            match negotiation::declared_type(&parts.headers).as_deref() {
+                Some("application/sparql-update") => true,
+                Some("application/x-www-form-urlencoded") => {
+                    parameters(&String::from_utf8_lossy(body))
+                        .iter()
+                        .any(|(k, _)| k == "update")
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether a request sends a graph to the graph store in one RDF syntax (PUT or POST, not a
+/// multipart form): its body is then parsed as it arrives.
+fn uploads_graph(parts: &oxhttp::model::request::Parts) -> bool {
+    let path = parts.uri.path();
+    (path == "/store" || path.starts_with("/store/"))
+        && [Method::PUT, Method::POST].contains(&parts.method)
+        && negotiation::declared_type(&parts.headers).as_deref() != Some("multipart/form-data")
+}
 
 /// A panic while answering (a bug of ours or of the query engine: issue 14 met Oxigraph's ORDER BY
 /// sorting with a comparison that is not a total order) becomes a 500 with a message, never a

@@ -50,8 +50,12 @@ pub fn ranked(header: &str) -> Vec<String> {
 
 /// The media type a request body declares, without parameters, lower case; `None` when absent.
 pub fn content_type(request: &Request<Body>) -> Option<String> {
-    request
-        .headers()
+    declared_type(request.headers())
+}
+
+/// The media type `headers` declare for a body, as [`content_type`] gives it.
+pub fn declared_type(headers: &oxhttp::model::HeaderMap) -> Option<String> {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(|v| {

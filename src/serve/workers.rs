@@ -1,15 +1,24 @@
-//! Query workers: on a read-only server every request is answered by one of a few worker
-//! processes (`twinning serve --worker`), each with the store open read-only. The server watches
-//! each request's time and the worker's memory; past the deadline or the memory budget it kills
-//! the worker (the only way to stop Oxigraph in the middle of a sort), answers 503, and starts a
+//! Query workers: every request that only reads is answered by one of a few worker processes
+//! (`twinning serve --worker`), each with the store open read-only. The server watches each
+//! request's time and the worker's memory; past the deadline or the memory budget it kills the
+//! worker (the only way to stop Oxigraph in the middle of a sort), answers 503, and starts a
 //! fresh one. A panic in a worker ends only that worker. So no request, however written, holds
 //! more than the budget or longer than the deadline.
+//!
+//! A server that accepts updates holds its store open for writing, and RocksDB does not let
+//! another process read a store while one writes it. Its workers read a snapshot instead: a
+//! RocksDB checkpoint (hard links to the store's immutable files, so cheap) taken at start and
+//! after every change, before the change is answered. A worker of an older snapshot is replaced
+//! before it answers again, so a client reads its own writes; a snapshot no worker reads any more
+//! is deleted.
 //!
 //! Framing on the worker's standard input and output: a request is a JSON head (method, URI,
 //! headers) and a body; a response a JSON head (status, headers) and a body; each part preceded
 //! by its length as four bytes, big-endian.
 
+use std::collections::BTreeMap;
 use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Condvar, Mutex};
@@ -20,8 +29,11 @@ use serde::{Deserialize, Serialize};
 
 /// How the workers are started and watched.
 pub struct Pool {
-    /// The command line that starts a worker.
-    command: Vec<String>,
+    /// The program and the arguments that follow the store's location.
+    program: String,
+    arguments: Vec<String>,
+    /// The store the workers read, or the snapshots they read.
+    reads: Mutex<Reads>,
     /// Resident memory a worker may reach while answering, in bytes.
     max_memory: u64,
     /// How long one request may take: the query timeout, which the worker applies itself.
@@ -32,7 +44,53 @@ pub struct Pool {
     available: Condvar,
 }
 
+/// What the workers read: the store itself, or (on a writable server) its newest snapshot.
+struct Reads {
+    /// The store, or the directory that holds the numbered snapshots.
+    path: PathBuf,
+    snapshots: bool,
+    /// The newest snapshot's number (0 without snapshots).
+    newest: u64,
+    /// How many workers read each snapshot.
+    readers: BTreeMap<u64, usize>,
+}
+
+impl Reads {
+    fn location(&self, snapshot: u64) -> PathBuf {
+        if self.snapshots {
+            self.path.join(snapshot.to_string())
+        } else {
+            self.path.clone()
+        }
+    }
+
+    /// Deletes the snapshots older than the newest that no worker reads.
+    fn remove_unread(&mut self) {
+        if !self.snapshots {
+            return;
+        }
+        let newest = self.newest;
+        let unread: Vec<u64> = self
+            .readers
+            .iter()
+            .filter(|(number, count)| **number != newest && **count == 0)
+            .map(|(number, _)| *number)
+            .collect();
+        for number in unread {
+            self.readers.remove(&number);
+            if let Err(error) = std::fs::remove_dir_all(self.location(number)) {
+                eprintln!(
+                    "twinning: cannot remove the snapshot {}: {error}",
+                    self.location(number).display()
+                );
+            }
+        }
+    }
+}
+
 struct Worker {
+    /// The snapshot it reads.
+    snapshot: u64,
     child: Child,
     input: BufWriter<ChildStdin>,
     output: Receiver<std::io::Result<(Head, Vec<u8>)>>,
@@ -50,21 +108,48 @@ struct Head {
 }
 
 impl Pool {
-    /// Starts `size` workers with `command` (the program first).
+    /// Starts `size` workers with `command` (the program, then the arguments that follow
+    /// `--store DIR`) on `store`, or, with `writer`, on snapshots of the store that process holds
+    /// open for writing (kept in a directory beside it).
     pub fn start(
         command: Vec<String>,
+        store: &Path,
+        writer: Option<&oxigraph::store::Store>,
         size: usize,
         max_memory: u64,
         timeout: Duration,
     ) -> std::io::Result<Self> {
+        let mut command = command.into_iter();
+        let program = command.next().unwrap_or_default();
+        let path = match writer {
+            Some(_) => snapshot_directory(store),
+            None => store.to_owned(),
+        };
+        if writer.is_some() {
+            // Left by an earlier server on this store, which has stopped: we hold its lock.
+            if path.exists() {
+                std::fs::remove_dir_all(&path)?;
+            }
+            std::fs::create_dir_all(&path)?;
+        }
         let pool = Self {
-            command,
+            program,
+            arguments: command.collect(),
+            reads: Mutex::new(Reads {
+                path,
+                snapshots: writer.is_some(),
+                newest: 0,
+                readers: BTreeMap::new(),
+            }),
             max_memory,
             timeout,
             deadline: timeout + Duration::from_secs(2),
             idle: Mutex::new(Vec::new()),
             available: Condvar::new(),
         };
+        if let Some(store) = writer {
+            pool.refresh(store)?;
+        }
         for _ in 0..size.max(1) {
             let worker = pool.spawn()?;
             pool.idle
@@ -75,9 +160,32 @@ impl Pool {
         Ok(pool)
     }
 
+    /// Takes a snapshot of `store` (after a change) for the workers to read from now on: a
+    /// worker reading an older one is replaced before it answers again.
+    pub fn refresh(&self, store: &oxigraph::store::Store) -> std::io::Result<()> {
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        if !reads.snapshots {
+            return Ok(());
+        }
+        let number = reads.newest + 1;
+        store
+            .backup(reads.location(number))
+            .map_err(std::io::Error::other)?;
+        reads.newest = number;
+        reads.readers.entry(number).or_default();
+        reads.remove_unread();
+        Ok(())
+    }
+
     fn spawn(&self) -> std::io::Result<Worker> {
-        let mut child = Command::new(&self.command[0])
-            .args(&self.command[1..])
+        let (snapshot, location) = {
+            let reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+            (reads.newest, reads.location(reads.newest))
+        };
+        let mut child = Command::new(&self.program)
+            .arg("--store")
+            .arg(location)
+            .args(&self.arguments)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -92,17 +200,50 @@ impl Pool {
                 return;
             }
         });
+        *self
+            .reads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .readers
+            .entry(snapshot)
+            .or_default() += 1;
         Ok(Worker {
+            snapshot,
             child,
             input,
             output,
         })
     }
 
+    /// Stops a worker (stopped already, or reading an old snapshot).
+    fn retire(&self, mut worker: Worker) {
+        let _ = worker.child.kill();
+        let _ = worker.child.wait();
+        let mut reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = reads.readers.get_mut(&worker.snapshot) {
+            *count = count.saturating_sub(1);
+        }
+        reads.remove_unread();
+    }
+
+    /// Whether a worker reads the newest snapshot (always, without snapshots).
+    fn is_current(&self, worker: &Worker) -> bool {
+        worker.snapshot == self.reads.lock().unwrap_or_else(|e| e.into_inner()).newest
+    }
+
+    /// `worker`, or, when it cannot serve (stopped, or reading an old snapshot), a fresh one.
+    fn renewed(&self, worker: Worker, healthy: bool) -> std::io::Result<Worker> {
+        if healthy && self.is_current(&worker) {
+            return Ok(worker);
+        }
+        self.retire(worker);
+        self.spawn()
+    }
+
     /// Answers a request through a worker, within the deadline and the memory budget.
     pub fn answer(&self, request: Request<Vec<u8>>) -> Response<Body> {
         let waited = Instant::now();
-        let mut worker = {
+        let worker = {
             let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
             loop {
                 if let Some(worker) = idle.pop() {
@@ -118,25 +259,32 @@ impl Pool {
                 }
             }
         };
+        // A worker of an older snapshot would not see the latest change.
+        let mut worker = match self.renewed(worker, true) {
+            Ok(worker) => worker,
+            Err(error) => return self.lost(&error),
+        };
         let (response, healthy) = self.exchange(&mut worker, request);
-        if !healthy {
-            let _ = worker.child.kill();
-            let _ = worker.child.wait();
-            match self.spawn() {
-                Ok(fresh) => worker = fresh,
-                Err(error) => {
-                    eprintln!("twinning: cannot start a query worker: {error}");
-                    self.available.notify_one();
-                    return response;
-                }
+        let worker = match self.renewed(worker, healthy) {
+            Ok(worker) => worker,
+            Err(error) => {
+                self.lost(&error);
+                return response;
             }
-        }
+        };
         self.idle
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(worker);
         self.available.notify_one();
         response
+    }
+
+    /// A worker could not be started: the pool has one fewer.
+    fn lost(&self, error: &std::io::Error) -> Response<Body> {
+        eprintln!("twinning: cannot start a query worker: {error}");
+        self.available.notify_one();
+        failure("no query worker could be started; see the server's log")
     }
 
     /// Sends the request and waits for the answer while watching the worker: the response, and
@@ -199,7 +347,19 @@ impl Drop for Pool {
             let _ = worker.child.kill();
             let _ = worker.child.wait();
         }
+        let reads = self.reads.lock().unwrap_or_else(|e| e.into_inner());
+        if reads.snapshots {
+            let _ = std::fs::remove_dir_all(&reads.path);
+        }
     }
+}
+
+/// Where a writable server keeps the snapshots its workers read: beside the store (hard links
+/// need the same file system), named after it.
+fn snapshot_directory(store: &Path) -> PathBuf {
+    let mut name = store.file_name().unwrap_or_default().to_owned();
+    name.push(".serve-snapshots");
+    store.with_file_name(name)
 }
 
 /// The worker's side: answers requests from standard input with `handle` until it closes.
