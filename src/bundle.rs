@@ -52,11 +52,14 @@ pub fn query_files() -> impl Iterator<Item = BundledFile> {
     })
 }
 
-/// Every bundled query, research queries first, then those in subfolders (`queries/wikidata/…`).
+/// Every bundled query people run: the research queries first, then those in subfolders
+/// (`queries/raw/…`, `queries/wikidata/…`), not the program's own (`queries/internal/`, which
+/// [`crate::sparql`] compiles in).
 pub fn all_query_files() -> impl Iterator<Item = BundledFile> {
     query_files().chain(files_matching(|path| {
-        path.strip_prefix("queries/")
-            .is_some_and(|name| name.ends_with(".rq") && name.contains('/'))
+        path.strip_prefix("queries/").is_some_and(|name| {
+            name.ends_with(".rq") && name.contains('/') && !name.starts_with("internal/")
+        })
     }))
 }
 

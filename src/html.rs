@@ -233,17 +233,12 @@ fn chart_for(answer: &Answer, language: Language, profile: &Profile) -> Result<O
     })
 }
 
-const MAP_QUERY: &str = r#"
-SELECT ?home ?homeLabel ?homeWkt ?partner ?partnerLabel ?partnerWkt ?lang WHERE {
-  coll:home-cities skos:member ?home .
-  ?agreement a tw:Agreement ; tw:homeCity ?home ; tw:partnerCity ?partner .
-  ?home skos:prefLabel ?homeLabel ; geo:hasGeometry/geo:asWKT ?homeWkt .
-  ?partner skos:prefLabel ?partnerLabel ; geo:hasGeometry/geo:asWKT ?partnerWkt .
-  FILTER (lang(?homeLabel) = ?lang && lang(?partnerLabel) = ?lang)
-}"#;
-
 fn map_svg(store: &Store, language: Language) -> Result<String> {
-    let solutions = crate::sparql::select_in(store, "map", MAP_QUERY, Some(language.code()))?;
+    let solutions = crate::sparql::select(
+        store,
+        crate::sparql::MAP,
+        &[crate::sparql::language(language.code())],
+    )?;
     let text = |solution: &oxigraph::sparql::QuerySolution, name: &str| match solution.get(name) {
         Some(oxigraph::model::Term::Literal(literal)) => literal.value().to_owned(),
         Some(oxigraph::model::Term::NamedNode(node)) => node.as_str().to_owned(),

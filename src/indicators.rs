@@ -78,50 +78,6 @@ pub struct Profile {
     pub eu_office_share: Option<f64>,
 }
 
-const PROFILE_QUERY: &str = r#"
-SELECT ?agreement ?city ?country ?region ?axis ?lang WHERE {
-  coll:home-cities skos:member ?home .
-  ?home skos:prefLabel ?city FILTER (lang(?city) = ?lang)
-  ?agreement a tw:Agreement ; tw:homeCity ?home ; tw:partnerCity ?partner .
-  OPTIONAL {
-    ?partner tw:country ?c . ?c skos:prefLabel ?country FILTER (lang(?country) = ?lang)
-    OPTIONAL { ?c tw:worldRegion/skos:prefLabel ?region FILTER (lang(?region) = ?lang) }
-  }
-  OPTIONAL {
-    ?agreement tw:theme/skos:broader* ?top . ?top skos:topConceptOf scheme:themes .
-    BIND (STRAFTER(STR(?top), STR(theme:)) AS ?axis)
-  }
-}"#;
-
-const SCHEMES_QUERY: &str = r#"
-SELECT ?scheme ?concept WHERE {
-  { ?concept skos:topConceptOf scheme:themes BIND ("axes" AS ?scheme) }
-  UNION { ?concept skos:inScheme scheme:world-regions BIND ("regions" AS ?scheme) }
-} ORDER BY ?concept"#;
-
-const GOVERNANCE_QUERY: &str = r#"
-SELECT ?city ?committee ?dedicated ?members ?lang WHERE {
-  coll:home-cities skos:member ?home .
-  ?home skos:prefLabel ?city FILTER (lang(?city) = ?lang)
-  OPTIONAL {
-    ?council tw:councilOf ?home .
-    OPTIONAL { ?council tw:hasCooperationCommittee ?committee }
-    OPTIONAL {
-      ?unit a tw:StandingCommittee .
-      { ?council org:hasUnit ?unit } UNION { ?unit org:unitOf ?council }
-      OPTIONAL { ?unit tw:dedicatedToInternationalCooperation ?dedicated }
-      OPTIONAL { ?unit tw:memberCount ?members }
-    }
-  }
-}"#;
-
-const BENCHMARK_QUERY: &str = r#"
-SELECT ?measure ?value WHERE {
-  ?figure a tw:PublishedFigure ; tw:measure ?measureIri ; tw:value ?value .
-  FILTER (?measureIri IN (measure:mean-international-office-staff, measure:share-with-international-office))
-  BIND (STRAFTER(STR(?measureIri), STR(measure:)) AS ?measure)
-}"#;
-
 fn text(solution: &oxigraph::sparql::QuerySolution, name: &str) -> Option<String> {
     match solution.get(name) {
         Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
@@ -134,11 +90,10 @@ impl Profile {
     /// Reads everything the indicators need, with labels in `language`.
     pub fn load(store: &Store, language: &str) -> Result<Self> {
         let mut profile = Self::default();
-        for solution in crate::sparql::select_in(
+        for solution in crate::sparql::select(
             store,
-            "indicators: agreements",
-            PROFILE_QUERY,
-            Some(language),
+            crate::sparql::INDICATORS_PROFILE,
+            &[crate::sparql::language(language)],
         )? {
             let Some(agreement) = text(&solution, "agreement") else {
                 continue;
@@ -149,7 +104,7 @@ impl Profile {
             entry.region = entry.region.take().or_else(|| text(&solution, "region"));
             entry.axes.extend(text(&solution, "axis"));
         }
-        for solution in crate::sparql::select(store, "indicators: schemes", SCHEMES_QUERY)? {
+        for solution in crate::sparql::select(store, crate::sparql::INDICATORS_SCHEMES, &[])? {
             match text(&solution, "scheme").as_deref() {
                 Some("regions") => profile.region_count += 1,
                 Some("axes") => {
@@ -161,11 +116,10 @@ impl Profile {
                 _ => {}
             }
         }
-        for solution in crate::sparql::select_in(
+        for solution in crate::sparql::select(
             store,
-            "indicators: governance",
-            GOVERNANCE_QUERY,
-            Some(language),
+            crate::sparql::INDICATORS_GOVERNANCE,
+            &[crate::sparql::language(language)],
         )? {
             let Some(city) = text(&solution, "city") else {
                 continue;
@@ -178,7 +132,7 @@ impl Profile {
                 .2
                 .or_else(|| text(&solution, "members").and_then(|v| v.parse().ok()));
         }
-        for solution in crate::sparql::select(store, "indicators: EU benchmark", BENCHMARK_QUERY)? {
+        for solution in crate::sparql::select(store, crate::sparql::INDICATORS_BENCHMARK, &[])? {
             let value = text(&solution, "value").and_then(|v| v.parse::<f64>().ok());
             match text(&solution, "measure").as_deref() {
                 Some("mean-international-office-staff") => profile.eu_mean_staff = value,

@@ -177,8 +177,11 @@ pub fn holds_data(store: &Store, graph: &NamedNode) -> bool {
 /// The number of triples in a named graph, counted by SPARQL (on the store's encoded terms,
 /// without decoding a string).
 pub fn graph_size(store: &Store, graph: &NamedNode) -> Result<usize> {
-    let query = format!("SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}");
-    let solutions = sparql::select(store, "counting a graph", &query)?;
+    let solutions = sparql::select(
+        store,
+        sparql::GRAPH_SIZE,
+        &[("graph", graph.clone().into())],
+    )?;
     Ok(
         match solutions.first().and_then(|solution| solution.get("n")) {
             Some(oxigraph::model::Term::Literal(n)) => n.value().parse().unwrap_or(0),

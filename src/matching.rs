@@ -48,13 +48,14 @@ pub struct NameIndex {
 }
 
 impl NameIndex {
-    /// Indexes the `?entity ?label` solutions of `query` (labels in any language), and each
-    /// entity's slug (the last segment of its IRI).
-    pub fn from_query(store: &Store, origin: &str, query: &str) -> Result<Self> {
+    /// Indexes the names of the entities of a class or concept scheme (`parameters` of
+    /// [`sparql::NAMES`]; labels in any language), and each entity's slug (the last segment of
+    /// its IRI).
+    pub fn from_query(store: &Store, parameters: &[(&str, oxigraph::model::Term)]) -> Result<Self> {
         let mut index = Self::default();
         // Slugs come after all labels, so suggestions show a label ("Dakhla") rather than a slug.
         let mut slugs = Vec::new();
-        for solution in sparql::select(store, origin, query)? {
+        for solution in sparql::select(store, sparql::NAMES, parameters)? {
             let (Some(oxigraph::model::Term::NamedNode(entity)), Some(label)) =
                 (solution.get("entity"), solution.get("label"))
             else {

@@ -48,17 +48,16 @@ impl Table {
 
     /// Runs a SELECT query (`origin` names it in messages) and collects its results.
     pub fn select(store: &oxigraph::store::Store, origin: &str, text: &str) -> Result<Self> {
-        let results = crate::sparql::prepare(origin, text)?
-            .on_store(store)
-            .execute()
-            .map_err(|cause| Error::Evaluation {
-                origin: origin.to_owned(),
-                cause,
-            })?;
-        match results {
-            QueryResults::Solutions(solutions) => Self::from_solutions(solutions, origin),
-            _ => Err(Error::Invalid(format!("{origin}: expected a SELECT query"))),
-        }
+        let solutions = crate::sparql::solutions(store, origin, text, &[])?;
+        Self::from_solutions(solutions, origin)
+    }
+
+    /// Runs one of the program's own queries and collects its results.
+    pub fn internal(
+        store: &oxigraph::store::Store,
+        query: crate::sparql::Internal,
+    ) -> Result<Self> {
+        Self::select(store, query.path, query.text)
     }
 
     /// The value of `column` in `row`, if both exist.

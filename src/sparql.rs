@@ -1,28 +1,107 @@
-//! Preparing SPARQL: the project's prefixes are predeclared, and the default graph is the union of
-//! all named graphs (as in Oxigraph's server with `union-default-graph`), so a query sees the
-//! ontology, the data and the derived triples together.
+//! The one place where SPARQL is prepared and run. The project's prefixes are predeclared, and
+//! the default graph is the union of all named graphs (as in Oxigraph's server with
+//! `union-default-graph`), so a query sees the ontology, the data and the derived triples
+//! together.
+//!
+//! The queries the program runs itself live in `queries/internal/` and are compiled in (the
+//! constants below); a parameter is a variable the query selects, bound before it runs
+//! ([`select`]), never spliced into its text.
 
-use oxigraph::sparql::{PreparedSparqlQuery, SparqlEvaluator};
+use oxigraph::model::Term;
+use oxigraph::sparql::{PreparedSparqlQuery, QuerySolution, SparqlEvaluator, Variable};
 
 use crate::error::{Error, Result};
 use crate::vocab::PREFIXES;
 
-/// Parses `text` (from `origin`, for messages) into a query ready to run on the store.
-pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
-    prepare_with(origin, text, crate::wikidata::WikidataService::default())
+/// A query the program runs: a file of `queries/internal/`, compiled in.
+#[derive(Debug, Clone, Copy)]
+pub struct Internal {
+    /// Its path in the repository (named in messages).
+    pub path: &'static str,
+    /// Its text.
+    pub text: &'static str,
 }
 
-/// [`prepare`], with a SERVICE handler for Wikidata that knows the store (see
-/// [`crate::wikidata::WikidataService`]).
-pub fn prepare_for_store(
+macro_rules! internal {
+    ($($(#[$doc:meta])* $name:ident = $file:literal;)*) => {
+        $(
+            $(#[$doc])*
+            pub const $name: Internal = Internal {
+                path: concat!("queries/internal/", $file),
+                text: include_str!(concat!("../queries/internal/", $file)),
+            };
+        )*
+        /// Every internal query.
+        pub const INTERNAL: &[Internal] = &[$($name),*];
+    };
+}
+
+internal! {
+    /// The report's map (`?lang`).
+    MAP = "map.rq";
+    /// The report's indicators: agreements with city, country, region and axes (`?lang`).
+    INDICATORS_PROFILE = "indicators_profile.rq";
+    /// The report's indicators: the axes and regions diversity is measured over.
+    INDICATORS_SCHEMES = "indicators_schemes.rq";
+    /// The report's indicators: Table 2's council organisation (`?lang`).
+    INDICATORS_GOVERNANCE = "indicators_governance.rq";
+    /// The report's indicators: the EU survey's figures.
+    INDICATORS_BENCHMARK = "indicators_benchmark.rq";
+    /// The size of a named graph (`?graph`).
+    GRAPH_SIZE = "graph_size.rq";
+    /// A scheme's top concepts or its other concepts (`?scheme`, `?top`).
+    CONCEPTS = "concepts.rq";
+    /// Every name of the entities of a class or scheme (`?classProperty`, `?class`).
+    NAMES = "names.rq";
+    /// `import`: each city's country.
+    IMPORT_CITY_COUNTRIES = "import_city_countries.rq";
+    /// `import`: the agreements in the store.
+    IMPORT_AGREEMENTS = "import_agreements.rq";
+    /// `import`: city and country labels with their language.
+    IMPORT_PLACE_LABELS = "import_place_labels.rq";
+    /// `import`: the URLs of the cited sources.
+    IMPORT_SOURCE_URLS = "import_source_urls.rq";
+    /// The CSV export.
+    EXPORT_CSV = "export_csv.rq";
+    /// `link`: the places and what the linker compares.
+    LINK_PLACES = "link_places.rq";
+    /// `link --status`.
+    LINK_STATUS = "link_status.rq";
+    /// The Wikidata items our places are linked to.
+    LINKED_ITEMS = "linked_items.rq";
+    /// Our twinnings as Wikidata statements.
+    WIKIDATA_PAIRS = "wikidata_pairs.rq";
+    /// `wikidata-diff`: our places' English labels by item.
+    WIKIDATA_LABELS = "wikidata_labels.rq";
+    /// `validate`: the SHACL report as a table.
+    VALIDATION_RESULTS = "validation_results.rq";
+}
+
+/// Parses `text` (from `origin`, for messages) into a query ready to run on the store. A SERVICE
+/// call leaves the machine only through a handler its caller gives ([`prepare_with_service`]).
+pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
+    parse_with(
+        SparqlEvaluator::new().without_default_http_service_handler(),
+        origin,
+        text,
+    )
+}
+
+/// [`prepare`], with `handler` answering SERVICE calls to `endpoint` (the Wikidata handler of
+/// `twinning query`, which knows the store).
+pub fn prepare_with_service<H>(
     origin: &str,
     text: &str,
-    store: &oxigraph::store::Store,
-) -> Result<PreparedSparqlQuery> {
-    let service = crate::wikidata::WikidataService {
-        store: Some(store.clone()),
-    };
-    prepare_with(origin, text, service)
+    endpoint: &str,
+    handler: H,
+) -> Result<PreparedSparqlQuery>
+where
+    H: oxigraph::sparql::ServiceHandler<Error = Error> + Send + Sync + 'static,
+{
+    let evaluator = SparqlEvaluator::new()
+        .without_default_http_service_handler()
+        .with_service_handler(oxigraph::model::NamedNode::new_unchecked(endpoint), handler);
+    parse_with(evaluator, origin, text)
 }
 
 /// [`prepare`] for a public endpoint: no SERVICE call may leave the machine, the query can be
@@ -92,18 +171,6 @@ pub fn prepare_update_for_endpoint(
     evaluator.parse_update(text).map_err(syntax)
 }
 
-fn prepare_with(
-    origin: &str,
-    text: &str,
-    service: crate::wikidata::WikidataService,
-) -> Result<PreparedSparqlQuery> {
-    let evaluator = SparqlEvaluator::new().with_service_handler(
-        oxigraph::model::NamedNode::new_unchecked(crate::wikidata::DEFAULT_ENDPOINT),
-        service,
-    );
-    parse_with(evaluator, origin, text)
-}
-
 fn parse_with(
     mut evaluator: SparqlEvaluator,
     origin: &str,
@@ -127,35 +194,154 @@ fn parse_with(
     Ok(query)
 }
 
-/// Runs a SELECT query on `store` and collects its solutions (`origin` names it in messages).
-pub fn select(
+/// Runs a query given as text (`twinning query`), with `handler` answering its SERVICE calls to
+/// `endpoint`.
+pub fn query_with_service<H>(
     store: &oxigraph::store::Store,
     origin: &str,
     text: &str,
-) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
-    select_in(store, origin, text, None)
+    endpoint: &str,
+    handler: H,
+) -> Result<oxigraph::sparql::QueryResults<'static>>
+where
+    H: oxigraph::sparql::ServiceHandler<Error = Error> + Send + Sync + 'static,
+{
+    prepare_with_service(origin, text, endpoint, handler)?
+        .on_store(store)
+        .execute()
+        .map_err(|cause| Error::evaluation(origin, cause))
 }
 
-/// [`select`] with the variable `?lang` (which the query must select) bound to `language`, for
-/// queries that filter labels with `lang(?label) = ?lang`.
-pub fn select_in(
+/// Runs an internal query on `store` with its parameters bound (each a variable the query
+/// selects), and collects its solutions.
+pub fn select(
+    store: &oxigraph::store::Store,
+    query: Internal,
+    parameters: &[(&str, Term)],
+) -> Result<Vec<QuerySolution>> {
+    select_text(store, query.path, query.text, parameters)
+}
+
+/// [`select`] for a query given as text (`origin` names it in messages).
+pub fn select_text(
     store: &oxigraph::store::Store,
     origin: &str,
     text: &str,
-    language: Option<&str>,
-) -> Result<Vec<oxigraph::sparql::QuerySolution>> {
+    parameters: &[(&str, Term)],
+) -> Result<Vec<QuerySolution>> {
     let evaluation = |cause| Error::evaluation(origin, cause);
+    solutions(store, origin, text, parameters)?
+        .map(|solution| solution.map_err(evaluation))
+        .collect()
+}
+
+/// Runs a SELECT query given as text with its parameters bound, and streams its solutions.
+pub fn solutions(
+    store: &oxigraph::store::Store,
+    origin: &str,
+    text: &str,
+    parameters: &[(&str, Term)],
+) -> Result<oxigraph::sparql::QuerySolutionIter<'static>> {
     let mut prepared = prepare(origin, text)?;
-    if let Some(language) = language {
-        prepared = prepared.substitute_variable(
-            oxigraph::sparql::Variable::new_unchecked("lang"),
-            oxigraph::model::Literal::from(language),
-        );
+    for (name, value) in parameters {
+        prepared = prepared.substitute_variable(Variable::new_unchecked(*name), value.clone());
     }
-    match prepared.on_store(store).execute().map_err(evaluation)? {
-        oxigraph::sparql::QueryResults::Solutions(solutions) => solutions
-            .map(|solution| solution.map_err(evaluation))
-            .collect(),
+    match prepared
+        .on_store(store)
+        .execute()
+        .map_err(|cause| Error::evaluation(origin, cause))?
+    {
+        oxigraph::sparql::QueryResults::Solutions(solutions) => Ok(solutions),
         _ => Err(Error::Invalid(format!("{origin}: expected a SELECT query"))),
+    }
+}
+
+/// The parameter `?lang`, bound to a language code.
+pub fn language(code: &str) -> (&'static str, Term) {
+    ("lang", oxigraph::model::Literal::from(code).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of queries/internal/ is compiled in, parses, and selects the parameters its
+    /// first comment names (a parameter that is not selected would silently stay unbound).
+    #[test]
+    fn the_internal_queries_are_all_compiled_in_and_select_their_parameters() {
+        let files: Vec<&str> = crate::bundle::FILES
+            .iter()
+            .map(|(path, _)| *path)
+            .filter(|path| path.starts_with("queries/internal/") && path.ends_with(".rq"))
+            .collect();
+        let compiled: Vec<&str> = INTERNAL.iter().map(|query| query.path).collect();
+        for file in &files {
+            assert!(compiled.contains(file), "{file} is not compiled in");
+        }
+        assert_eq!(files.len(), compiled.len());
+        for query in INTERNAL {
+            let _ = prepare(query.path, query.text).unwrap();
+            let select = query
+                .text
+                .lines()
+                .find(|line| line.starts_with("SELECT"))
+                .unwrap_or_default();
+            let parameters = query
+                .text
+                .lines()
+                .find_map(|line| line.strip_prefix("# Parameters:"))
+                .unwrap_or_default();
+            for parameter in parameters.split_whitespace() {
+                assert!(
+                    select.contains(&format!("{parameter} ")),
+                    "{}: {parameter} is not selected",
+                    query.path
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_parameter_is_bound_before_the_query_runs() {
+        let store = oxigraph::store::Store::new().unwrap();
+        crate::load::load_bundle(&store).unwrap();
+        let size = |graph: &str| {
+            let solutions = select(
+                &store,
+                GRAPH_SIZE,
+                &[(
+                    "graph",
+                    oxigraph::model::NamedNode::new_unchecked(graph).into(),
+                )],
+            )
+            .unwrap();
+            match solutions.first().and_then(|s| s.get("n")) {
+                Some(Term::Literal(n)) => n.value().parse::<usize>().unwrap(),
+                _ => 0,
+            }
+        };
+        let agreements = size("https://w3id.org/twinning/graph/data/agreements");
+        let places = size("https://w3id.org/twinning/graph/data/places");
+        assert!(agreements > 100 && places > 100 && agreements != places);
+        let top = |top: bool| {
+            select(
+                &store,
+                CONCEPTS,
+                &[
+                    (
+                        "scheme",
+                        oxigraph::model::NamedNode::new_unchecked(
+                            "https://w3id.org/twinning/id/scheme/themes",
+                        )
+                        .into(),
+                    ),
+                    ("top", oxigraph::model::Literal::from(top).into()),
+                ],
+            )
+            .unwrap()
+            .len()
+        };
+        assert_eq!(top(true), 5, "the paper's five axes");
+        assert!(top(false) > 5);
     }
 }

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
-use oxigraph::model::{Graph, Literal, NamedNode, Term, Triple};
+use oxigraph::model::{Graph, Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::Store;
 
 use crate::error::{Error, Result};
@@ -297,56 +297,37 @@ struct Context {
 
 impl Context {
     fn new(store: &Store) -> Result<Self> {
-        let names = |class_pattern: &str| {
-            format!(
-                "SELECT ?entity ?label WHERE {{ {class_pattern} \
-                 ?entity skos:prefLabel|skos:altLabel|skos:hiddenLabel ?label }}"
+        let names = |property: NamedNodeRef<'_>, class: &str| {
+            NameIndex::from_query(
+                store,
+                &[
+                    ("classProperty", property.into_owned().into()),
+                    ("class", NamedNode::new_unchecked(class).into()),
+                ],
             )
         };
+        let scheme = |name: &str| format!("{ID}scheme/{name}");
+        let in_scheme = NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme");
         let mut context = Self {
-            cities: NameIndex::from_query(store, "cities", &names("?entity a tw:Municipality ."))?,
-            countries: NameIndex::from_query(
-                store,
-                "countries",
-                &names("?entity a schema:Country ."),
-            )?,
-            kinds: NameIndex::from_query(
-                store,
-                "kinds",
-                &names("?entity skos:inScheme scheme:agreement-kinds ."),
-            )?,
-            statuses: NameIndex::from_query(
-                store,
-                "statuses",
-                &names("?entity skos:inScheme scheme:agreement-status ."),
-            )?,
-            themes: NameIndex::from_query(
-                store,
-                "themes",
-                &names("?entity skos:inScheme scheme:themes ."),
-            )?,
-            regions: NameIndex::from_query(
-                store,
-                "regions",
-                &names("?entity skos:inScheme scheme:world-regions ."),
-            )?,
+            cities: names(rdf::TYPE, &format!("{TW}Municipality"))?,
+            countries: names(rdf::TYPE, "https://schema.org/Country")?,
+            kinds: names(in_scheme, &scheme("agreement-kinds"))?,
+            statuses: names(in_scheme, &scheme("agreement-status"))?,
+            themes: names(in_scheme, &scheme("themes"))?,
+            regions: names(in_scheme, &scheme("world-regions"))?,
             city_country: BTreeMap::new(),
             labels: BTreeMap::new(),
             agreements: BTreeSet::new(),
             sources_by_urls: BTreeMap::new(),
             sources: BTreeSet::new(),
         };
-        for row in select(store, "SELECT ?a ?b WHERE { ?a tw:country ?b }")? {
+        for row in select(store, sparql::IMPORT_CITY_COUNTRIES)? {
             context.city_country.insert(row[0].clone(), row[1].clone());
         }
-        for row in select(store, "SELECT ?a WHERE { ?a a tw:Agreement }")? {
+        for row in select(store, sparql::IMPORT_AGREEMENTS)? {
             context.agreements.insert(row[0].clone());
         }
-        let texts = select_texts(
-            store,
-            "SELECT ?entity ?label ?lang WHERE { { ?entity a tw:Municipality } UNION { ?entity a schema:Country } \
-             ?entity skos:prefLabel ?label BIND (lang(?label) AS ?lang) }",
-        )?;
+        let texts = select_texts(store, sparql::IMPORT_PLACE_LABELS)?;
         for (entity, label, language) in texts {
             context
                 .labels
@@ -355,10 +336,7 @@ impl Context {
                 .insert(language, label);
         }
         let mut urls_of: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
-        for (source, url, _) in select_texts(
-            store,
-            "SELECT ?entity ?label ?lang WHERE { ?entity bibo:uri ?label BIND ('' AS ?lang) }",
-        )? {
+        for (source, url, _) in select_texts(store, sparql::IMPORT_SOURCE_URLS)? {
             urls_of.entry(source).or_default().push(url);
         }
         for (source, urls) in urls_of {
@@ -920,8 +898,8 @@ fn url_slug(url: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-fn select(store: &Store, query: &str) -> Result<Vec<Vec<NamedNode>>> {
-    Ok(sparql::select(store, "import", query)?
+fn select(store: &Store, query: sparql::Internal) -> Result<Vec<Vec<NamedNode>>> {
+    Ok(sparql::select(store, query, &[])?
         .iter()
         .filter_map(|solution| {
             solution
@@ -936,8 +914,11 @@ fn select(store: &Store, query: &str) -> Result<Vec<Vec<NamedNode>>> {
         .collect())
 }
 
-fn select_texts(store: &Store, query: &str) -> Result<Vec<(NamedNode, String, String)>> {
-    Ok(sparql::select(store, "import", query)?
+fn select_texts(
+    store: &Store,
+    query: sparql::Internal,
+) -> Result<Vec<(NamedNode, String, String)>> {
+    Ok(sparql::select(store, query, &[])?
         .iter()
         .filter_map(|solution| {
             match (
@@ -954,65 +935,9 @@ fn select_texts(store: &Store, query: &str) -> Result<Vec<(NamedNode, String, St
         .collect())
 }
 
-/// The agreements table in the template's columns, one row per agreement.
-const EXPORT_QUERY: &str = r#"
-SELECT ?home_city ?partner_city ?partner_country ?kind ?status ?date
-       (GROUP_CONCAT(DISTINCT STR(?themeLabel); separator="; ") AS ?themes)
-       (SAMPLE(?purposeAr) AS ?purpose_ar) (SAMPLE(?purposeEn) AS ?purpose_en)
-       (GROUP_CONCAT(DISTINCT STR(?url); separator=" ") AS ?source_url)
-       (SAMPLE(?title) AS ?source_title) (SAMPLE(?issued) AS ?source_date)
-       (SAMPLE(?note) AS ?notes)
-       (SAMPLE(?homeAr) AS ?home_city_ar) (SAMPLE(?partnerAr) AS ?partner_city_ar)
-       (SAMPLE(?countryAr) AS ?partner_country_ar) (SAMPLE(?regionLabel) AS ?partner_region)
-       (SAMPLE(?latitude) AS ?partner_latitude) (SAMPLE(?longitude) AS ?partner_longitude)
-       (SAMPLE(?qid) AS ?partner_wikidata)
-WHERE {
-  ?agreement a tw:Agreement ;
-             tw:homeCity/skos:prefLabel ?home_city ;
-             tw:partnerCity ?partner ;
-             tw:kind/skos:prefLabel ?kind ;
-             tw:status/skos:prefLabel ?status ;
-             dcterms:date ?date .
-  ?partner skos:prefLabel ?partner_city .
-  OPTIONAL { ?partner tw:country/skos:prefLabel ?partner_country FILTER (lang(?partner_country) = "en") }
-  FILTER (lang(?home_city) = "en" && lang(?partner_city) = "en" && lang(?kind) = "en" && lang(?status) = "en")
-  OPTIONAL { ?agreement tw:theme/skos:prefLabel ?themeLabel FILTER (lang(?themeLabel) = "en") }
-  OPTIONAL { ?agreement tw:statedPurpose ?purposeAr }
-  OPTIONAL { ?agreement tw:statedPurposeTranslation ?purposeEn FILTER (lang(?purposeEn) = "en") }
-  OPTIONAL { ?agreement rdfs:comment ?note FILTER (lang(?note) IN ("en", "")) }
-  OPTIONAL { ?agreement tw:homeCity/skos:prefLabel ?homeAr FILTER (lang(?homeAr) = "ar") }
-  OPTIONAL { ?partner skos:prefLabel ?partnerAr FILTER (lang(?partnerAr) = "ar") }
-  OPTIONAL { ?partner tw:country/skos:prefLabel ?countryAr FILTER (lang(?countryAr) = "ar") }
-  OPTIONAL { ?partner tw:country/tw:worldRegion/skos:prefLabel ?regionLabel FILTER (lang(?regionLabel) = "en") }
-  OPTIONAL {
-    {
-      SELECT ?agreement (MIN(STR(?candidateSource)) AS ?firstSource)
-      WHERE { ?agreement dcterms:source ?candidateSource }
-      GROUP BY ?agreement
-    }
-    BIND (IRI(?firstSource) AS ?source)
-    OPTIONAL { ?source bibo:uri ?url }
-    OPTIONAL { ?source dcterms:title ?title }
-    OPTIONAL { ?source dcterms:issued ?issued }
-  }
-  OPTIONAL {
-    ?partner geo:hasGeometry/geo:asWKT ?wkt .
-    BIND (REPLACE(STR(?wkt), "^\\s*POINT\\s*\\(\\s*(\\S+)\\s+(\\S+)\\s*\\)\\s*$", "$2", "i") AS ?latitude)
-    BIND (REPLACE(STR(?wkt), "^\\s*POINT\\s*\\(\\s*(\\S+)\\s+(\\S+)\\s*\\)\\s*$", "$1", "i") AS ?longitude)
-  }
-  OPTIONAL {
-    { ?partner skos:exactMatch ?item } UNION { ?partner tw:wikidataCandidate ?item }
-    FILTER (STRSTARTS(STR(?item), STR(wd:)))
-    BIND (STRAFTER(STR(?item), STR(wd:)) AS ?qid)
-  }
-}
-GROUP BY ?agreement ?home_city ?partner_city ?partner_country ?kind ?status ?date
-ORDER BY ?home_city ?date ?partner_city
-"#;
-
 /// Writes every agreement of the store as CSV in the template (UTF-8; Arabic kept as it is).
 pub fn export(store: &Store, out: impl Write) -> Result<()> {
-    let solutions = sparql::select(store, "CSV export", EXPORT_QUERY)?;
+    let solutions = sparql::select(store, sparql::EXPORT_CSV, &[])?;
     let mut writer = csv::Writer::from_writer(out);
     let write_error = |e: csv::Error| Error::Output(std::io::Error::other(e));
     writer

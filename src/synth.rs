@@ -30,21 +30,21 @@ pub struct Shape {
 }
 
 fn concepts(store: &Store, scheme: &str, top_level: bool) -> Result<Vec<NamedNode>> {
-    let filter = if top_level {
-        "FILTER EXISTS { ?concept skos:topConceptOf ?scheme }"
-    } else {
-        "FILTER NOT EXISTS { ?concept skos:topConceptOf ?scheme }"
-    };
-    let query = format!(
-        "SELECT ?concept WHERE {{ BIND (scheme:{scheme} AS ?scheme) ?concept skos:inScheme ?scheme {filter} }} ORDER BY ?concept"
-    );
-    Ok(crate::sparql::select(store, "synth", &query)?
-        .into_iter()
-        .filter_map(|s| match s.get("concept") {
-            Some(Term::NamedNode(node)) => Some(node.clone()),
-            _ => None,
-        })
-        .collect())
+    let scheme = NamedNode::new_unchecked(format!("{ID}scheme/{scheme}"));
+    Ok(crate::sparql::select(
+        store,
+        crate::sparql::CONCEPTS,
+        &[
+            ("scheme", scheme.into()),
+            ("top", oxigraph::model::Literal::from(top_level).into()),
+        ],
+    )?
+    .into_iter()
+    .filter_map(|s| match s.get("concept") {
+        Some(Term::NamedNode(node)) => Some(node.clone()),
+        _ => None,
+    })
+    .collect())
 }
 
 /// Writes the synthetic graph as N-Triples.

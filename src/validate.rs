@@ -46,7 +46,7 @@ impl Validation {
     /// The results, one row each, grouped by focus node: the entity's label, the path, the
     /// problem, the offending value and the severity.
     pub fn table(&self) -> Result<Table> {
-        Table::select(&self.store, "validation report", RESULTS_QUERY)
+        Table::internal(&self.store, crate::sparql::VALIDATION_RESULTS)
     }
 
     /// The violations whose focus node is one of `subjects` (IRIs), as readable lines.
@@ -171,36 +171,3 @@ pub fn validate_store(store: Store) -> Result<Validation> {
         store,
     })
 }
-
-/// The human-readable report: one row per result, grouped by focus node. The message is the
-/// shape's own (English) where the engine did not copy it into the result.
-const RESULTS_QUERY: &str = r##"
-PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT DISTINCT ?focus ?entity ?path ?problem ?value ?severity ?focus_iri
-WHERE {
-  GRAPH <https://w3id.org/twinning/graph/validation-report> {
-    ?report sh:result ?result .
-    ?result sh:focusNode ?focusNode ;
-            sh:resultSeverity ?severityIri .
-    OPTIONAL { ?result sh:resultPath ?pathNode }
-    OPTIONAL { ?result sh:value ?valueNode }
-    OPTIONAL { ?result sh:sourceShape ?shape }
-    OPTIONAL { ?result sh:sourceConstraintComponent ?component }
-    OPTIONAL { ?result sh:resultMessage ?englishMessage FILTER (lang(?englishMessage) = "en") }
-  }
-  OPTIONAL {
-    GRAPH <https://w3id.org/twinning/graph/shapes> {
-      ?shape sh:message ?shapeMessage FILTER (lang(?shapeMessage) IN ("en", ""))
-    }
-  }
-  OPTIONAL { ?focusNode skos:prefLabel ?label FILTER (lang(?label) = "en") }
-  BIND (STRAFTER(STR(?severityIri), "#") AS ?severity)
-  BIND (COALESCE(?label, "") AS ?entity)
-  BIND (?focusNode AS ?focus)
-  BIND (STR(?focusNode) AS ?focus_iri)
-  BIND (?pathNode AS ?path)
-  BIND (COALESCE(?englishMessage, ?shapeMessage, STRAFTER(STR(?component), "#")) AS ?problem)
-  BIND (?valueNode AS ?value)
-}
-ORDER BY ?focus ?path ?severity ?problem
-"##;

@@ -193,21 +193,10 @@ pub struct Place {
     pub candidate: Option<String>,
 }
 
-const PLACES_QUERY: &str = r#"
-SELECT ?place ?label ?name ?countryItem ?geonames ?wkt ?exact ?candidate WHERE {
-  ?place a tw:Municipality ; skos:prefLabel ?label FILTER (lang(?label) = "en")
-  OPTIONAL { ?place skos:prefLabel|skos:altLabel|skos:hiddenLabel ?name }
-  OPTIONAL { ?place tw:country|tw:administeringState ?country . ?country skos:exactMatch ?countryItem FILTER (STRSTARTS(STR(?countryItem), STR(wd:))) }
-  OPTIONAL { ?place tw:geonamesId ?geonames }
-  OPTIONAL { ?place geo:hasGeometry/geo:asWKT ?wkt }
-  OPTIONAL { ?place skos:exactMatch ?exact FILTER (STRSTARTS(STR(?exact), STR(wd:))) }
-  OPTIONAL { ?place tw:wikidataCandidate ?candidate }
-}"#;
-
 /// Our cities and communes, with what the linker compares.
 pub fn places(store: &Store) -> Result<Vec<Place>> {
     let mut places: BTreeMap<String, Place> = BTreeMap::new();
-    for solution in sparql::select(store, "places to link", PLACES_QUERY)? {
+    for solution in sparql::select(store, sparql::LINK_PLACES, &[])? {
         let text = |name: &str| match solution.get(name) {
             Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
             Some(Term::NamedNode(node)) => Some(node.as_str().to_owned()),
@@ -579,9 +568,6 @@ pub struct WikidataService {
     pub store: Option<Store>,
 }
 
-const LINKED_ITEMS_QUERY: &str = r#"
-SELECT DISTINCT ?item WHERE { ?place skos:exactMatch ?item FILTER (STRSTARTS(STR(?item), STR(wd:Q))) }"#;
-
 impl oxigraph::sparql::ServiceHandler for WikidataService {
     type Error = Error;
 
@@ -595,7 +581,7 @@ impl oxigraph::sparql::ServiceHandler for WikidataService {
         let mut pattern = pattern.clone();
         if let Some(store) = &self.store {
             if pattern.to_string().contains("?item") {
-                let items = sparql::select(store, "linked Wikidata items", LINKED_ITEMS_QUERY)?
+                let items = sparql::select(store, sparql::LINKED_ITEMS, &[])?
                     .into_iter()
                     .filter_map(|solution| match solution.get("item") {
                         Some(Term::NamedNode(node)) => Some(vec![Some(
@@ -645,31 +631,13 @@ impl Pair {
     }
 }
 
-const OUR_PAIRS_QUERY: &str = r#"
-SELECT ?a ?b ?qa ?qb (MIN(STR(?date)) AS ?start) (SAMPLE(STR(?url)) AS ?source_url) WHERE {
-  ?a wdt:P190 ?b .
-  ?agreement a tw:Agreement ; tw:party ?a, ?b .
-  # Nothing contested goes to Wikidata: no date a recorded disagreement disputes, no URL of a
-  # source whose citation is disputed.
-  OPTIONAL {
-    ?agreement dcterms:date ?date
-    FILTER NOT EXISTS { ?dateDispute tw:disagreementKind dkind:date ; tw:subject ?agreement }
-  }
-  OPTIONAL {
-    ?agreement dcterms:source ?source . ?source bibo:uri ?url
-    FILTER NOT EXISTS { ?citationDispute tw:disagreementKind dkind:citation ; tw:subject ?source }
-  }
-  OPTIONAL { ?a skos:exactMatch ?qa FILTER (STRSTARTS(STR(?qa), STR(wd:))) }
-  OPTIONAL { ?b skos:exactMatch ?qb FILTER (STRSTARTS(STR(?qb), STR(wd:))) }
-} GROUP BY ?a ?b ?qa ?qb"#;
-
 /// Our twinnings (the derived wdt:P190 pairs): those whose two places have an exact Wikidata
 /// match, with their start date and a source URL (left empty where a recorded disagreement
 /// disputes them); and those left out for lack of an exact match.
 pub fn our_pairs(store: &Store) -> Result<(Vec<SourcedPair>, Vec<String>)> {
     let mut pairs = BTreeMap::new();
     let mut skipped = BTreeSet::new();
-    for solution in sparql::select(store, "P190 pairs", OUR_PAIRS_QUERY)? {
+    for solution in sparql::select(store, sparql::WIKIDATA_PAIRS, &[])? {
         let text = |name: &str| match solution.get(name) {
             Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
             Some(Term::NamedNode(node)) => Some(node.as_str().to_owned()),

@@ -12,20 +12,6 @@ use crate::wikidata::{self, Decision};
 
 use super::Outcome;
 
-const STATUS_QUERY: &str = r#"
-SELECT ?place ?label ?kind ?status ?item ?evidence WHERE {
-  { ?place a tw:Municipality BIND ("city" AS ?kind) } UNION { ?place a schema:Country BIND ("country" AS ?kind) }
-  UNION { ?place a tw:Territory BIND ("territory" AS ?kind) }
-  ?place skos:prefLabel ?label FILTER (lang(?label) = "en")
-  OPTIONAL { ?place skos:exactMatch ?exact FILTER (STRSTARTS(STR(?exact), STR(wd:))) }
-  OPTIONAL { ?place tw:wikidataCandidate ?candidate }
-  OPTIONAL { ?place tw:linkEvidence ?evidence }
-  BIND (IF(BOUND(?exact), "exact", IF(BOUND(?candidate), "candidate", "none")) AS ?status)
-  BIND (COALESCE(?exact, ?candidate) AS ?item)
-}
-ORDER BY ?kind ?status ?label
-"#;
-
 pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
     if !(0.0..=1.0).contains(&args.threshold) {
         return Err(Error::Format(
@@ -34,7 +20,7 @@ pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
     }
     if args.status {
         let session = Session::open_for_reading(location)?;
-        let table = Table::select(&session.store, "link --status", STATUS_QUERY)?;
+        let table = Table::internal(&session.store, crate::sparql::LINK_STATUS)?;
         super::write_output(None, |out| Ok(writeln!(out, "{}", table.render())?))?;
         return Ok(Outcome::Success);
     }

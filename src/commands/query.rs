@@ -2,7 +2,7 @@
 
 use crate::catalog::{self, QueryFile};
 use crate::cli::QueryArgs;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::format::QueryOutput;
 use crate::output::{self, Table};
 use crate::sparql;
@@ -26,14 +26,17 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
     let _ = sparql::prepare(&query.origin, &query.text)?;
     let session = Session::open_for_reading(location)?;
     let _watch = crate::limits::watch(args.limits.limits(), &format!("the query {}", query.origin));
-    let prepared = sparql::prepare_for_store(&query.origin, &query.text, &session.store)?;
-    let results = prepared
-        .on_store(&session.store)
-        .execute()
-        .map_err(|cause| Error::Evaluation {
-            origin: query.origin.clone(),
-            cause,
-        })?;
+    // SERVICE <https://query.wikidata.org/sparql> is answered by Wikidata, with `?item` bound
+    // to the items our places are linked to.
+    let results = sparql::query_with_service(
+        &session.store,
+        &query.origin,
+        &query.text,
+        crate::wikidata::DEFAULT_ENDPOINT,
+        crate::wikidata::WikidataService {
+            store: Some(session.store.clone()),
+        },
+    )?;
     let format = args.format.unwrap_or(match results {
         oxigraph::sparql::QueryResults::Graph(_) => QueryOutput::Turtle,
         _ => QueryOutput::Table,

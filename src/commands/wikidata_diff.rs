@@ -73,12 +73,7 @@ pub fn run(location: &Location, args: &WikidataDiffArgs) -> Result<()> {
 
 /// English labels of our places by their Wikidata item.
 fn labels(store: &oxigraph::store::Store) -> Result<BTreeMap<String, String>> {
-    let table = crate::output::Table::select(
-        store,
-        "labels",
-        r#"SELECT ?item ?label WHERE { ?place skos:exactMatch ?item ; skos:prefLabel ?label
-           FILTER (lang(?label) = "en" && STRSTARTS(STR(?item), STR(wd:))) }"#,
-    )?;
+    let table = crate::output::Table::internal(store, crate::sparql::WIKIDATA_LABELS)?;
     Ok(table
         .rows
         .into_iter()
