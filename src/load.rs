@@ -494,14 +494,50 @@ fn parse_error(path: &Path, syntax: RdfSyntax, error: oxigraph::io::RdfParseErro
         // The parsers hold at most 16 MiB of one line or statement (which also bounds any
         // literal); past it their message names neither the file nor the limit.
         oxigraph::io::RdfParseError::Io(e) if e.to_string().contains("buffer maximal size") => {
-            Error::RdfInvalid {
-                file: path.display().to_string(),
-                message: "a line or statement is longer than 16 MiB, the most the parser \
-                          holds at once (a literal that large is refused); nothing was loaded"
-                    .to_owned(),
+            let message = "a line or statement is longer than 16 MiB, the most the parser \
+                           holds at once (a literal that large is refused); nothing was loaded"
+                .to_owned();
+            match first_long_line(path, 16 * 1024 * 1024) {
+                Some(line) => Error::RdfSyntax {
+                    file: path.display().to_string(),
+                    line,
+                    column: 1,
+                    message,
+                },
+                None => Error::RdfInvalid {
+                    file: path.display().to_string(),
+                    message,
+                },
             }
         }
         oxigraph::io::RdfParseError::Io(e) => Error::io(path, e),
+    }
+}
+
+/// The number of the first line of `path` longer than `limit` bytes, read in a stream: where the
+/// parser gave up holding a statement, it names no position.
+fn first_long_line(path: &Path, limit: usize) -> Option<u64> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, std::fs::File::open(path).ok()?);
+    let (mut line, mut length) = (1, 0);
+    loop {
+        let buffer = reader.fill_buf().ok()?;
+        if buffer.is_empty() {
+            return None;
+        }
+        let read = buffer.len();
+        for &byte in buffer {
+            if byte == b'\n' {
+                line += 1;
+                length = 0;
+            } else {
+                length += 1;
+                if length > limit {
+                    return Some(line);
+                }
+            }
+        }
+        reader.consume(read);
     }
 }
 

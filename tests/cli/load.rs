@@ -126,6 +126,37 @@ fn malformed_rdfxml_names_file_line_and_column_and_leaves_the_store_unchanged() 
     }
 }
 
+/// Issue 14.9: a 30 MB line in a file over 20 MiB failed with Oxigraph's "Reached the buffer
+/// maximal size of 16777216", naming neither the file nor the line. It names both now, says what
+/// the limit is, and loads nothing.
+#[test]
+fn a_line_longer_than_the_parser_holds_names_file_and_line() {
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let before = sandbox.export_turtle();
+    let mut text = String::new();
+    for i in 0..2 {
+        text.push_str(&format!(
+            "<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n"
+        ));
+    }
+    text.push_str(&format!(
+        "<http://example.org/big> <http://example.org/p> \"{}\" .\n",
+        "x".repeat(22 * 1024 * 1024)
+    ));
+    let file = sandbox.file("long.nt", &text);
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&file)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("long.nt:3:1: "))
+        .stderr(predicate::str::contains("longer than 16 MiB"))
+        .stderr(predicate::str::contains("16777216").not());
+    assert_eq!(before, sandbox.export_turtle(), "nothing was loaded");
+}
+
 #[test]
 fn an_unknown_extension_asks_for_format() {
     let sandbox = Sandbox::new();
