@@ -171,6 +171,119 @@ pub fn prepare_update_for_endpoint(
     evaluator.parse_update(text).map_err(syntax)
 }
 
+/// Parses a SELECT query with its parameters bound: a VALUES block joined at the top of its
+/// WHERE pattern (below projection, ordering and grouping), which the planner sees, so that it
+/// starts from the bound values. (Oxigraph's own `substitute_variable` binds them only as the
+/// evaluation starts, after the join order is chosen: `import`'s name query took 10 s instead
+/// of 0.7 s at 100k agreements.)
+fn prepare_bound(
+    origin: &str,
+    text: &str,
+    parameters: &[(&str, Term)],
+) -> Result<PreparedSparqlQuery> {
+    let mut parser = spargebra::SparqlParser::new();
+    for (prefix, namespace) in PREFIXES {
+        parser = parser
+            .with_prefix(*prefix, *namespace)
+            .map_err(|e| Error::Invalid(format!("bad built-in prefix {prefix}: {e}")))?;
+    }
+    let mut query = parser.parse_query(text).map_err(|e| Error::SparqlSyntax {
+        origin: origin.to_owned(),
+        message: e.to_string(),
+    })?;
+    let spargebra::Query::Select { pattern, .. } = &mut query else {
+        return Err(Error::Invalid(format!(
+            "{origin}: only a SELECT query takes parameters"
+        )));
+    };
+    let mut row = Vec::new();
+    for (_, value) in parameters {
+        row.push(Some(match value {
+            Term::NamedNode(node) => spargebra::term::GroundTerm::NamedNode(node.clone()),
+            Term::Literal(literal) => spargebra::term::GroundTerm::Literal(literal.clone()),
+            other => {
+                return Err(Error::Invalid(format!(
+                    "{origin}: a parameter cannot be {other}"
+                )))
+            }
+        }));
+    }
+    let values = spargebra::algebra::GraphPattern::Values {
+        variables: parameters
+            .iter()
+            .map(|(name, _)| Variable::new_unchecked(*name))
+            .collect(),
+        bindings: vec![row],
+    };
+    *pattern = bind(std::mem::take(pattern), values);
+    let mut prepared = SparqlEvaluator::new()
+        .without_default_http_service_handler()
+        .for_query(query);
+    if prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    Ok(prepared)
+}
+
+/// `pattern` joined with `values` below its solution modifiers, extensions, filters and grouping.
+fn bind(
+    pattern: spargebra::algebra::GraphPattern,
+    values: spargebra::algebra::GraphPattern,
+) -> spargebra::algebra::GraphPattern {
+    use spargebra::algebra::GraphPattern::*;
+    match pattern {
+        Project { inner, variables } => Project {
+            inner: Box::new(bind(*inner, values)),
+            variables,
+        },
+        Distinct { inner } => Distinct {
+            inner: Box::new(bind(*inner, values)),
+        },
+        Reduced { inner } => Reduced {
+            inner: Box::new(bind(*inner, values)),
+        },
+        Slice {
+            inner,
+            start,
+            length,
+        } => Slice {
+            inner: Box::new(bind(*inner, values)),
+            start,
+            length,
+        },
+        OrderBy { inner, expression } => OrderBy {
+            inner: Box::new(bind(*inner, values)),
+            expression,
+        },
+        Extend {
+            inner,
+            variable,
+            expression,
+        } => Extend {
+            inner: Box::new(bind(*inner, values)),
+            variable,
+            expression,
+        },
+        Filter { expr, inner } => Filter {
+            expr,
+            inner: Box::new(bind(*inner, values)),
+        },
+        Group {
+            inner,
+            variables,
+            aggregates,
+        } => Group {
+            inner: Box::new(bind(*inner, values)),
+            variables,
+            aggregates,
+        },
+        other => Join {
+            left: Box::new(values),
+            right: Box::new(other),
+        },
+    }
+}
+
 fn parse_with(
     mut evaluator: SparqlEvaluator,
     origin: &str,
@@ -242,10 +355,11 @@ pub fn solutions(
     text: &str,
     parameters: &[(&str, Term)],
 ) -> Result<oxigraph::sparql::QuerySolutionIter<'static>> {
-    let mut prepared = prepare(origin, text)?;
-    for (name, value) in parameters {
-        prepared = prepared.substitute_variable(Variable::new_unchecked(*name), value.clone());
-    }
+    let prepared = if parameters.is_empty() {
+        prepare(origin, text)?
+    } else {
+        prepare_bound(origin, text, parameters)?
+    };
     match prepared
         .on_store(store)
         .execute()
