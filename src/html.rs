@@ -124,12 +124,16 @@ fn html_table(table: &Table, language: Language, out: &mut String) {
         out.push_str("<tr>");
         for value in row {
             let numeric = !value.is_empty() && value.parse::<f64>().is_ok();
-            let _ = write!(
-                out,
-                "<td{}>{}</td>",
-                if numeric { " class=\"n\"" } else { "" },
-                escape(value)
-            );
+            // A text cell is isolated, so that a Latin name, an identifier or a URL keeps its
+            // own direction inside an Arabic table.
+            let value = escape(&crate::i18n::value(language, value));
+            let _ = if numeric {
+                write!(out, "<td class=\"n\">{value}</td>")
+            } else if value.is_empty() {
+                write!(out, "<td></td>")
+            } else {
+                write!(out, "<td><bdi>{value}</bdi></td>")
+            };
         }
         out.push_str("</tr>");
     }
@@ -298,7 +302,9 @@ type IndicatorRow = (
 
 fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
     let percent = |v: f64| format!("{:.0}%", v * 100.0);
-    let fixed = |v: f64| format!("{v:.3}");
+    // A value that rounds to zero prints as 0.000, not -0.000 (the entropy of one region is
+    // -1·log 1 = -0).
+    let fixed = |v: f64| format!("{:.3}", if v.abs() < 0.0005 { 0.0 } else { v });
     let mut scopes: Vec<(String, crate::indicators::Indicators)> = profile
         .cities()
         .into_iter()
@@ -385,7 +391,7 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
     for (key, formula, value) in &rows {
         let _ = write!(
             out,
-            "<tr><th>{}</th><td><code>{}</code></td>",
+            "<tr><th>{}</th><td><code dir=\"ltr\">{}</code></td>",
             escape(language.text(*key)),
             escape(formula)
         );
@@ -396,13 +402,16 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
     }
     out.push_str("</tbody></table></div>");
     if let (Some(staff), Some(share)) = (profile.eu_mean_staff, profile.eu_office_share) {
+        let sentence = escape(language.text(Key::EuBenchmarkSentence))
+            .replace(
+                "{share}",
+                &format!("<bdi>{}</bdi>", (share * 100.0).round()),
+            )
+            .replace("{staff}", &format!("<bdi>{staff}</bdi>"));
         let _ = write!(
             out,
-            "<p>{}: {}% · {} ({})</p>",
+            "<p><strong>{}</strong>: {sentence}</p>",
             escape(language.text(Key::EuBenchmark)),
-            (share * 100.0).round(),
-            staff,
-            escape(language.text(Key::GovernanceScore))
         );
     }
     out.push_str("</section>");

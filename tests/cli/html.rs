@@ -70,6 +70,59 @@ fn the_arabic_and_french_reports_are_translated() {
     let french = report("fr", &directory.path().join("fr.html"));
     assert!(french.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(french.contains("Europe de l"), "region labels in French");
+    // Issue 16: the words the queries write themselves were left in English.
+    let cells = |html: &str| -> Vec<String> {
+        html.split("<td")
+            .skip(1)
+            .filter_map(|cell| Some(cell.split_once('>')?.1.split_once("</td>")?.0))
+            .map(|cell| cell.replace("<bdi>", "").replace("</bdi>", ""))
+            .collect()
+    };
+    for (html, english) in [
+        (
+            &arabic,
+            &[
+                "Total",
+                "true",
+                "false",
+                "unknown",
+                "no committee",
+                "percent",
+                "staff",
+            ][..],
+        ),
+        (
+            &french,
+            &[
+                "true",
+                "false",
+                "unknown",
+                "no committee",
+                "percent",
+                "staff",
+            ][..],
+        ),
+    ] {
+        let cells = cells(html);
+        assert!(cells.len() > 100);
+        for word in english {
+            assert!(
+                !cells.iter().any(|cell| cell == word),
+                "a cell reads {word:?}"
+            );
+        }
+    }
+    assert!(
+        cells(&arabic).iter().any(|cell| cell == "المجموع"),
+        "the Total row in Arabic"
+    );
+    assert!(cells(&french).iter().any(|cell| cell == "inconnu"));
+    // A rounded zero is no negative number; the EU benchmark is said in words.
+    assert!(!arabic.contains("-0.000") && !french.contains("-0.000"));
+    assert!(
+        french.contains("des villes de l&#39;UE ont un bureau"),
+        "the EU benchmark explained"
+    );
 }
 
 #[test]
