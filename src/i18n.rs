@@ -44,6 +44,16 @@ impl Language {
     }
 
     /// The word or phrase for `key` in this language.
+    /// The one of `[english, arabic, french]` in this language.
+    pub fn pick<'a>(self, [en, ar, fr]: [&'a str; 3]) -> &'a str {
+        match self {
+            Language::En => en,
+            Language::Ar => ar,
+            Language::Fr => fr,
+        }
+    }
+
+    /// The text of `key` in this language.
     pub fn text(self, key: Key) -> &'static str {
         match self {
             Language::En => english(key),
@@ -523,15 +533,7 @@ pub fn value(language: Language, value: &str) -> String {
         "staff" => Some(["staff", "موظفون", "agents"]),
         _ => None,
     };
-    match words {
-        Some([en, ar, fr]) => match language {
-            Language::En => en,
-            Language::Ar => ar,
-            Language::Fr => fr,
-        }
-        .to_owned(),
-        None => value.to_owned(),
-    }
+    words.map_or_else(|| value.to_owned(), |words| language.pick(words).to_owned())
 }
 
 /// The heading of a result column (a SPARQL variable name) in `language`; unknown names are shown
@@ -631,15 +633,10 @@ pub fn column(language: Language, name: &str) -> String {
         "year" => Some(["year", "السنة", "année"]),
         _ => None,
     };
-    match words {
-        Some([en, ar, fr]) => match language {
-            Language::En => en,
-            Language::Ar => ar,
-            Language::Fr => fr,
-        }
-        .to_owned(),
-        None => name.replace('_', " "),
-    }
+    words.map_or_else(
+        || name.replace('_', " "),
+        |words| language.pick(words).to_owned(),
+    )
 }
 
 #[cfg(test)]

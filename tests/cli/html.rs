@@ -78,34 +78,20 @@ fn the_arabic_and_french_reports_are_translated() {
             .map(|cell| cell.replace("<bdi>", "").replace("</bdi>", ""))
             .collect()
     };
-    for (html, english) in [
-        (
-            &arabic,
-            &[
-                "Total",
-                "true",
-                "false",
-                "unknown",
-                "no committee",
-                "percent",
-                "staff",
-            ][..],
-        ),
-        (
-            &french,
-            &[
-                "true",
-                "false",
-                "unknown",
-                "no committee",
-                "percent",
-                "staff",
-            ][..],
-        ),
-    ] {
+    // "Total" is French too.
+    let english = [
+        "Total",
+        "true",
+        "false",
+        "unknown",
+        "no committee",
+        "percent",
+        "staff",
+    ];
+    for (html, words) in [(&arabic, &english[..]), (&french, &english[1..])] {
         let cells = cells(html);
         assert!(cells.len() > 100);
-        for word in english {
+        for word in words {
             assert!(
                 !cells.iter().any(|cell| cell == word),
                 "a cell reads {word:?}"
