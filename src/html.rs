@@ -75,19 +75,42 @@ fn localised(query: &QueryFile, language: Language) -> QueryFile {
     query
 }
 
-/// Answers a query with labels in `language`, falling back to English when the localised run
-/// loses rows (a statement that exists in English only).
+/// Answers a query with labels in `language`, falling back to English, marked as such, when the
+/// localised run loses rows or leaves a column emptier (a statement that exists in English only):
+/// never an empty cell where English has the text.
 fn answer(store: &Store, query: &QueryFile, language: Language) -> Result<Answer> {
     let english = crate::report::answer(store, query.clone())?;
     if language == Language::En {
         return Ok(english);
     }
     let local = crate::report::answer(store, localised(query, language))?;
-    Ok(if local.table.rows.len() == english.table.rows.len() {
-        local
-    } else {
-        english
-    })
+    // Empty cells per column: a column emptier than in English has lost some text.
+    let empty = |answer: &Answer| -> Vec<usize> {
+        (0..answer.table.columns.len())
+            .map(|column| {
+                answer
+                    .table
+                    .rows
+                    .iter()
+                    .filter(|row| row.get(column).is_none_or(String::is_empty))
+                    .count()
+            })
+            .collect()
+    };
+    let emptier = empty(&local)
+        .iter()
+        .zip(empty(&english))
+        .any(|(local, english)| *local > english);
+    Ok(
+        if local.table.rows.len() == english.table.rows.len() && !emptier {
+            local
+        } else {
+            Answer {
+                in_english: true,
+                ..english
+            }
+        },
+    )
 }
 
 fn question(query: &QueryFile, language: Language) -> String {
@@ -110,8 +133,17 @@ fn paper(query: &QueryFile, language: Language) -> Option<String> {
     .or_else(|| header.paper.clone())
 }
 
-fn html_table(table: &Table, language: Language, out: &mut String) {
-    out.push_str("<div class=\"table\"><table><thead><tr>");
+fn html_table(answer: &Answer, language: Language, out: &mut String) {
+    let table = &answer.table;
+    if answer.in_english {
+        let _ = write!(
+            out,
+            "<p class=\"note\">{}</p><div class=\"table\" lang=\"en\" dir=\"ltr\"><table><thead><tr>",
+            escape(language.text(Key::ShownInEnglish))
+        );
+    } else {
+        out.push_str("<div class=\"table\"><table><thead><tr>");
+    }
     for column in &table.columns {
         let _ = write!(
             out,
@@ -483,7 +515,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         if answer.table.rows.is_empty() {
             let _ = write!(html, "<p>{}</p>", escape(language.text(Key::NoResults)));
         } else {
-            html_table(&answer.table, language, &mut html);
+            html_table(answer, language, &mut html);
         }
         if let Some(svg) = chart_for(answer, language, &profile)? {
             let _ = write!(html, "<figure class=\"chart\">{svg}</figure>");
@@ -514,7 +546,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         .iter()
         .find(|a| a.query.slug.ends_with("discrepancies"))
     {
-        html_table(&disagreements.table, language, &mut html);
+        html_table(disagreements, language, &mut html);
     }
     let _ = writeln!(
         html,

@@ -16,12 +16,19 @@ pub struct Answer {
     pub query: QueryFile,
     /// Its results.
     pub table: Table,
+    /// The results are in English although another language was asked for (some statement has
+    /// no text in it): the report says so.
+    pub in_english: bool,
 }
 
 /// Runs a research query file and collects its results.
 pub fn answer(store: &Store, query: QueryFile) -> Result<Answer> {
     let table = Table::select(store, &query.origin, &query.text)?;
-    Ok(Answer { query, table })
+    Ok(Answer {
+        query,
+        table,
+        in_english: false,
+    })
 }
 
 /// Answers every bundled research query, in order.

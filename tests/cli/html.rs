@@ -173,3 +173,45 @@ fn chromium_renders_the_reports_without_errors_and_saves_screenshots() {
         );
     }
 }
+
+/// Issue 16: where a statement has no text in the reader's language, the table was silently
+/// English (or its cells empty). It is shown in English, marked as such (a note, and `lang="en"`
+/// on the table), never with empty cells.
+#[test]
+fn a_statement_in_english_only_is_shown_in_english_and_marked() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let extra = sandbox.file(
+        "english-only.ttl",
+        "@prefix tw: <https://w3id.org/twinning/ontology#> .\n\
+         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         <https://w3id.org/twinning/id/disagreement/test-english-only> a tw:Disagreement ;\n\
+         \x20 skos:prefLabel \"A disagreement recorded in English only\"@en ;\n\
+         \x20 tw:disagreementKind <https://w3id.org/twinning/id/disagreement-kind/count> ;\n\
+         \x20 tw:subject <https://w3id.org/twinning/id/city/dakhla> ;\n\
+         \x20 tw:paperSays \"The paper says one thing.\"@en ;\n\
+         \x20 tw:otherSays \"Another source says another.\"@en .\n",
+    );
+    sandbox
+        .twinning()
+        .arg("load")
+        .arg(&extra)
+        .assert()
+        .success();
+    let path = sandbox.dir.path().join("ar.html");
+    sandbox
+        .twinning()
+        .args(["report", "--format", "html", "--lang", "ar", "-o"])
+        .arg(&path)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&path).unwrap();
+    let section = html
+        .split("<section id=\"disagreements\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the disagreements section");
+    assert!(section.contains("class=\"note\""), "the table is marked");
+    assert!(section.contains("<div class=\"table\" lang=\"en\" dir=\"ltr\">"));
+    assert!(section.contains("The paper says one thing."));
+}
