@@ -59,7 +59,8 @@ impl DataSet {
 pub struct Contribution {
     /// Its scopes (tw:inScope): its home city and the collections of it.
     pub scopes: Vec<Term>,
-    /// Its home cities: the scopes that are cities, whose breakdowns are not kept.
+    /// Its home cities: the scopes that are cities, for which only the theme breakdowns are
+    /// kept.
     pub home_cities: Vec<Term>,
     /// Recorded as a possible duplicate (not counted among the distinct agreements).
     pub duplicate: bool,
@@ -95,17 +96,19 @@ impl Counts {
                     .collect::<Vec<_>>()
             };
             add(DataSet::Scope, cell(None));
-            // The breakdowns are counted over whole collections only (the questions ask for
-            // no city's), which keeps them small with thousands of home cities.
-            if contribution.home_cities.contains(scope) {
-                continue;
-            }
+            // By partner, the counts are kept for whole collections only (no question asks for
+            // one city's, and a city's partners are as many as its agreements); by theme and
+            // axis for home cities too (questions 006 and 008), a few dozen cells each.
+            let city = contribution.home_cities.contains(scope);
             for (set, values) in [
                 (DataSet::PartnerCountry, &contribution.countries),
                 (DataSet::PartnerRegion, &contribution.regions),
                 (DataSet::Theme, &contribution.themes),
                 (DataSet::ThemeAxis, &contribution.axes),
             ] {
+                if city && matches!(set, DataSet::PartnerCountry | DataSet::PartnerRegion) {
+                    continue;
+                }
                 for value in values {
                     add(set, cell(Some(value)));
                 }

@@ -187,6 +187,10 @@ pub struct QueryArgs {
     /// Output format (table: an aligned Markdown table; graphs need turtle, ntriples, jsonld or rdfxml).
     #[arg(long, value_enum)]
     pub format: Option<QueryOutput>,
+    /// Also write Oxigraph's plan of the query to FILE (JSON), with the rows and time of each
+    /// step, as `oxigraph query --explain --stats` does: to see why a query is slow.
+    #[arg(long, value_name = "FILE")]
+    pub explain: Option<std::path::PathBuf>,
 }
 
 /// `twinning export`

@@ -325,6 +325,31 @@ where
         .map_err(|cause| Error::evaluation(origin, cause))
 }
 
+/// Like [`query_with_service`], with Oxigraph's plan of the query, whose statistics (rows and
+/// time of each step) are filled in as the results are read (`twinning query --explain`).
+pub fn explain_with_service<H>(
+    store: &oxigraph::store::Store,
+    origin: &str,
+    text: &str,
+    endpoint: &str,
+    handler: H,
+) -> Result<(
+    oxigraph::sparql::QueryResults<'static>,
+    oxigraph::sparql::QueryExplanation,
+)>
+where
+    H: oxigraph::sparql::ServiceHandler<Error = Error> + Send + Sync + 'static,
+{
+    let (results, explanation) = prepare_with_service(origin, text, endpoint, handler)?
+        .on_store(store)
+        .compute_statistics()
+        .explain();
+    Ok((
+        results.map_err(|cause| Error::evaluation(origin, cause))?,
+        explanation,
+    ))
+}
+
 /// Runs an internal query on `store` with its parameters bound (each a variable the query
 /// selects), and collects its solutions.
 pub fn select(

@@ -28,22 +28,48 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
     let _watch = crate::limits::watch(args.limits.limits(), &format!("the query {}", query.origin));
     // SERVICE <https://query.wikidata.org/sparql> is answered by Wikidata, with `?item` bound
     // to the items our places are linked to.
-    let results = sparql::query_with_service(
-        &session.store,
-        &query.origin,
-        &query.text,
-        crate::wikidata::DEFAULT_ENDPOINT,
-        crate::wikidata::WikidataService {
-            store: Some(session.store.clone()),
-        },
-    )?;
+    let endpoint = crate::wikidata::DEFAULT_ENDPOINT;
+    let service = crate::wikidata::WikidataService {
+        store: Some(session.store.clone()),
+    };
+    let (results, explanation) = match &args.explain {
+        None => (
+            sparql::query_with_service(
+                &session.store,
+                &query.origin,
+                &query.text,
+                endpoint,
+                service,
+            )?,
+            None,
+        ),
+        Some(_) => {
+            let (results, explanation) = sparql::explain_with_service(
+                &session.store,
+                &query.origin,
+                &query.text,
+                endpoint,
+                service,
+            )?;
+            (results, Some(explanation))
+        }
+    };
     let format = args.format.unwrap_or(match results {
         oxigraph::sparql::QueryResults::Graph(_) => QueryOutput::Turtle,
         _ => QueryOutput::Table,
     });
     super::write_output(None, |out| {
         output::write_results(results, format, &query.origin, out)
-    })
+    })?;
+    // The statistics are complete once every result has been read.
+    if let (Some(path), Some(explanation)) = (&args.explain, explanation) {
+        super::write_output(Some(path), |out| {
+            explanation.write_in_json(&mut *out)?;
+            writeln!(out)?;
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 fn list() -> Result<()> {

@@ -175,6 +175,53 @@ fn construct_results_are_rdf() {
         .stderr(predicate::str::contains("--format turtle"));
 }
 
+/// `--explain FILE` writes Oxigraph's plan as JSON, with the rows each step gave once the
+/// results were read (what a researcher needs to see why a query is slow), and still answers.
+#[test]
+fn explain_writes_the_plan_with_the_rows_of_each_step() {
+    let sandbox = Sandbox::new();
+    let plan = sandbox.dir.path().join("plan.json");
+    sandbox
+        .twinning()
+        .args([
+            "query",
+            "001_agreements_per_city",
+            "--format",
+            "csv",
+            "--explain",
+        ])
+        .arg(&plan)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dakhla"));
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&plan).expect("the plan is written")).expect("JSON");
+    let root = &plan["plan"];
+    assert!(
+        root["children"].as_array().is_some_and(|c| !c.is_empty()),
+        "{plan}"
+    );
+    // Five rows: the four home cities and the Total.
+    assert_eq!(root["number of results"], 5, "{plan}");
+    let text = plan.to_string();
+    assert!(
+        text.contains("QuadPattern") && text.contains("skos/core#member"),
+        "{text}"
+    );
+    // A malformed query writes no plan and leaves an existing file alone.
+    std::fs::write(sandbox.dir.path().join("kept.json"), "{}").expect("write");
+    sandbox
+        .twinning()
+        .args(["query", "-e", "SELECT ?x WHERE {", "--explain"])
+        .arg(sandbox.dir.path().join("kept.json"))
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read_to_string(sandbox.dir.path().join("kept.json")).expect("read"),
+        "{}"
+    );
+}
+
 /// Every research query's answer on the bundled data, cell for cell, as recorded in
 /// tests/fixtures/answers/ (recorded from the queries before they were rewritten over the
 /// derived layer and its counts, issue 15); and the same answer from each query's version over
