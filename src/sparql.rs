@@ -219,6 +219,12 @@ fn prepare_bound(
     let mut prepared = SparqlEvaluator::new()
         .without_default_http_service_handler()
         .for_query(query);
+    // Also bound from the start of the evaluation, so that a group evaluated on its own (a FILTER
+    // inside an OPTIONAL) sees the value, as a parameter should: the VALUES block alone is
+    // joined only after such groups.
+    for (name, value) in parameters {
+        prepared = prepared.substitute_variable(Variable::new_unchecked(*name), value.clone());
+    }
     if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
@@ -482,5 +488,25 @@ mod tests {
         };
         assert_eq!(top(true), 5, "the paper's five axes");
         assert!(top(false) > 5);
+    }
+
+    /// A parameter used inside an OPTIONAL (the report's profile: a partner's country in the
+    /// reader's language) is bound there too: without it, no agreement had a partner country.
+    #[test]
+    fn a_parameter_is_seen_inside_an_optional_group() {
+        let store = oxigraph::store::Store::new().unwrap();
+        crate::load::load_bundle(&store).unwrap();
+        for code in ["en", "ar", "fr"] {
+            let solutions = select(&store, INDICATORS_PROFILE, &[language(code)]).unwrap();
+            let with_country = solutions
+                .iter()
+                .filter(|s| matches!(s.get("country"), Some(Term::Literal(l)) if l.language() == Some(code)))
+                .count();
+            assert!(
+                with_country >= 17,
+                "{code}: {with_country} of {} rows have a partner country",
+                solutions.len()
+            );
+        }
     }
 }
