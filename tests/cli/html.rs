@@ -70,6 +70,12 @@ fn the_arabic_and_french_reports_are_translated() {
     let french = report("fr", &directory.path().join("fr.html"));
     assert!(french.contains("<html lang=\"fr\" dir=\"ltr\">"));
     assert!(french.contains("Europe de l"), "region labels in French");
+    // The disagreements' kinds and the figures they affect by their labels, not their slugs.
+    assert!(french.contains("Écart de décompte"), "kinds in French");
+    assert!(
+        french.contains("Accords de Dakhla (9 selon l"),
+        "figures in French"
+    );
     // Issue 16: the words the queries write themselves were left in English.
     let cells = |html: &str| -> Vec<String> {
         html.split("<td")
