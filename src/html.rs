@@ -261,7 +261,7 @@ fn chart_for(answer: &Answer, language: Language, profile: &Profile) -> Result<O
             Some(charts::matrix(
                 language.text(Key::CityThemeMatrix),
                 &cities,
-                &profile.axes,
+                &profile.axis_labels,
                 &values,
             )?)
         }
@@ -507,8 +507,9 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         if let Some(paper) = paper(query, language) {
             let _ = write!(
                 html,
-                "<p class=\"paper\"><strong>{}:</strong> {}</p>",
+                "<p class=\"paper\"><strong>{}{}</strong> {}</p>",
                 escape(language.text(Key::ThePaper)),
+                language.colon(),
                 escape(&paper)
             );
         }
@@ -550,9 +551,11 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
     }
     let _ = writeln!(
         html,
-        "</section><footer>{} · {}: Ismaili, H. (2025), IJCSTS 2(2), 98–106, <a href=\"https://doi.org/10.54878/x0w7nf44\">doi:10.54878/x0w7nf44</a> (CC BY 4.0) · Natural Earth (public domain)</footer></body></html>",
+        "</section><footer>{} · {}{} Ismaili, H. (2025), IJCSTS 2(2), 98–106, <a href=\"https://doi.org/10.54878/x0w7nf44\">doi:10.54878/x0w7nf44</a> (CC BY 4.0) · Natural Earth ({})</footer></body></html>",
         escape(language.text(Key::GeneratedBy)),
-        escape(language.text(Key::Source))
+        escape(language.text(Key::Source)),
+        language.colon(),
+        escape(language.text(Key::PublicDomain))
     );
     out.write_all(html.as_bytes())?;
     out.flush()?;

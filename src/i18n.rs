@@ -43,6 +43,11 @@ impl Language {
         }
     }
 
+    /// The colon that ends a label before its text: French puts a no-break space before it.
+    pub fn colon(self) -> &'static str {
+        self.pick([":", ":", "\u{a0}:"])
+    }
+
     /// The one of `[english, arabic, french]` in this language.
     pub fn pick(self, [en, ar, fr]: [&str; 3]) -> &str {
         match self {
@@ -166,12 +171,14 @@ pub enum Key {
     NextPage,
     /// The link to the previous page of incoming links.
     PreviousPage,
+    /// The licence of a source in the public domain (Natural Earth's boundaries).
+    PublicDomain,
     /// The label of the formats an entity can be downloaded in.
     Download,
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 51] = [
+pub const ALL_KEYS: [Key; 52] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::Contents,
@@ -222,6 +229,7 @@ pub const ALL_KEYS: [Key; 51] = [
     Key::LinkedFrom,
     Key::NextPage,
     Key::PreviousPage,
+    Key::PublicDomain,
     Key::Download,
 ];
 
@@ -289,6 +297,7 @@ fn english(key: Key) -> &'static str {
         Key::LinkedFrom => "Linked from",
         Key::NextPage => "Next",
         Key::PreviousPage => "Previous",
+        Key::PublicDomain => "public domain",
         Key::Download => "Download",
     }
 }
@@ -358,6 +367,7 @@ fn arabic(key: Key) -> &'static str {
         Key::LinkedFrom => "يُحال إليه من",
         Key::NextPage => "التالي",
         Key::PreviousPage => "السابق",
+        Key::PublicDomain => "ملك عام",
         Key::Download => "تنزيل",
     }
 }
@@ -429,6 +439,7 @@ fn french(key: Key) -> &'static str {
         Key::LinkedFrom => "Cité par",
         Key::NextPage => "Suivant",
         Key::PreviousPage => "Précédent",
+        Key::PublicDomain => "domaine public",
         Key::Download => "Télécharger",
     }
 }

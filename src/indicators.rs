@@ -69,6 +69,9 @@ pub struct Profile {
     pub region_count: usize,
     /// Axis slugs of the themes scheme, in order.
     pub axes: Vec<String>,
+    /// The axes' labels in the profile's language (the slug where there is none), in the same
+    /// order.
+    pub axis_labels: Vec<String>,
     /// Table 2 per home city: (has a cooperation committee, dedicated to international
     /// cooperation, member count), each possibly unknown.
     pub governance: BTreeMap<String, CouncilAnswers>,
@@ -104,14 +107,20 @@ impl Profile {
             entry.region = entry.region.take().or_else(|| text(&solution, "region"));
             entry.axes.extend(text(&solution, "axis"));
         }
-        for solution in crate::sparql::select(store, crate::sparql::INDICATORS_SCHEMES, &[])? {
+        for solution in crate::sparql::select(
+            store,
+            crate::sparql::INDICATORS_SCHEMES,
+            &[crate::sparql::language(language)],
+        )? {
             match text(&solution, "scheme").as_deref() {
                 Some("regions") => profile.region_count += 1,
                 Some("axes") => {
                     let concept = text(&solution, "concept").unwrap_or_default();
+                    let slug = concept.rsplit('/').next().unwrap_or_default().to_owned();
                     profile
-                        .axes
-                        .push(concept.rsplit('/').next().unwrap_or_default().to_owned());
+                        .axis_labels
+                        .push(text(&solution, "label").unwrap_or_else(|| slug.clone()));
+                    profile.axes.push(slug);
                 }
                 _ => {}
             }

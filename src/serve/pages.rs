@@ -379,6 +379,7 @@ fn entity_page(
             ("iri", &escape(entity.as_str())),
             ("stem", &escape(stem)),
             ("download", language.text(Key::Download)),
+            ("colon", language.colon()),
             ("linked_from", language.text(Key::LinkedFrom)),
             ("own", &own),
             ("incoming", &incoming_rows.concat()),

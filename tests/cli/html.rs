@@ -76,6 +76,17 @@ fn the_arabic_and_french_reports_are_translated() {
         french.contains("Accords de Dakhla (9 selon l"),
         "figures in French"
     );
+    // The theme matrix names its columns by the axes' labels, the footer its licences, and
+    // French puts a no-break space before a colon.
+    let matrix = french
+        .split("<svg")
+        .find(|svg| svg.contains("Dakhla") && svg.contains("Liens économiques"));
+    assert!(
+        matrix.is_some_and(|svg| !svg.contains(">economic<")),
+        "axis labels in the chart"
+    );
+    assert!(french.contains("(domaine public)") && !french.contains("public domain"));
+    assert!(french.contains("Source\u{a0}: Ismaili"), "French colon");
     // Issue 16: the words the queries write themselves were left in English.
     let cells = |html: &str| -> Vec<String> {
         html.split("<td")
