@@ -94,6 +94,17 @@ impl QueryFile {
     pub fn question(&self) -> &str {
         self.header.summary.as_deref().unwrap_or(&self.slug)
     }
+
+    /// The question in `language` (its `#+ summary_ar` / `summary_fr`), else in English.
+    pub fn question_in(&self, language: crate::i18n::Language) -> &str {
+        use crate::i18n::Language;
+        match language {
+            Language::Ar => self.header.summary_ar.as_deref(),
+            Language::Fr => self.header.summary_fr.as_deref(),
+            Language::En => None,
+        }
+        .unwrap_or_else(|| self.question())
+    }
 }
 
 /// The bundled research queries, in number order.

@@ -113,16 +113,6 @@ fn answer(store: &Store, query: &QueryFile, language: Language) -> Result<Answer
     )
 }
 
-fn question(query: &QueryFile, language: Language) -> String {
-    let header = &query.header;
-    match language {
-        Language::Ar => header.summary_ar.clone(),
-        Language::Fr => header.summary_fr.clone(),
-        Language::En => None,
-    }
-    .unwrap_or_else(|| query.question().to_owned())
-}
-
 fn paper(query: &QueryFile, language: Language) -> Option<String> {
     let header = &query.header;
     match language {
@@ -485,7 +475,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             html,
             "<li><a href=\"#q{}\">{}</a></li>",
             index + 1,
-            escape(&question(query, language))
+            escape(query.question_in(language))
         );
     }
     let _ = write!(
@@ -502,7 +492,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             "<section id=\"q{}\" class=\"question\"><h2>{}. {}</h2>",
             index + 1,
             index + 1,
-            escape(&question(query, language))
+            escape(query.question_in(language))
         );
         if let Some(paper) = paper(query, language) {
             let _ = write!(

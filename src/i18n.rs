@@ -171,6 +171,22 @@ pub enum Key {
     NextPage,
     /// The link to the previous page of incoming links.
     PreviousPage,
+    /// The query page's introduction line.
+    QueryPageIntro,
+    /// The SPARQL endpoint's address, on the query page.
+    Endpoint,
+    /// The link to the dataset's VoID/DCAT description.
+    DatasetDescription,
+    /// The link to an example entity page.
+    AnEntity,
+    /// The button that runs the query.
+    Run,
+    /// Shown while a query runs.
+    Running,
+    /// After the number of rows a query returned.
+    Rows,
+    /// The heading of the research questions' list.
+    ResearchQuestions,
     /// The licence of a source in the public domain (Natural Earth's boundaries).
     PublicDomain,
     /// The label of the formats an entity can be downloaded in.
@@ -178,7 +194,7 @@ pub enum Key {
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 52] = [
+pub const ALL_KEYS: [Key; 60] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::Contents,
@@ -229,6 +245,14 @@ pub const ALL_KEYS: [Key; 52] = [
     Key::LinkedFrom,
     Key::NextPage,
     Key::PreviousPage,
+    Key::QueryPageIntro,
+    Key::Endpoint,
+    Key::DatasetDescription,
+    Key::AnEntity,
+    Key::Run,
+    Key::Running,
+    Key::Rows,
+    Key::ResearchQuestions,
     Key::PublicDomain,
     Key::Download,
 ];
@@ -297,6 +321,14 @@ fn english(key: Key) -> &'static str {
         Key::LinkedFrom => "Linked from",
         Key::NextPage => "Next",
         Key::PreviousPage => "Previous",
+        Key::QueryPageIntro => "City diplomacy of Morocco's southern provinces as linked data.",
+        Key::Endpoint => "Endpoint",
+        Key::DatasetDescription => "dataset description",
+        Key::AnEntity => "an entity",
+        Key::Run => "Run",
+        Key::Running => "Running…",
+        Key::Rows => "rows",
+        Key::ResearchQuestions => "The research questions",
         Key::PublicDomain => "public domain",
         Key::Download => "Download",
     }
@@ -367,6 +399,14 @@ fn arabic(key: Key) -> &'static str {
         Key::LinkedFrom => "يُحال إليه من",
         Key::NextPage => "التالي",
         Key::PreviousPage => "السابق",
+        Key::QueryPageIntro => "دبلوماسية المدن في الأقاليم الجنوبية المغربية في صورة بيانات مترابطة.",
+        Key::Endpoint => "نقطة الولوج",
+        Key::DatasetDescription => "وصف مجموعة البيانات",
+        Key::AnEntity => "مثال على كيان",
+        Key::Run => "تشغيل",
+        Key::Running => "جارٍ التنفيذ…",
+        Key::Rows => "صفوف",
+        Key::ResearchQuestions => "أسئلة البحث",
         Key::PublicDomain => "ملك عام",
         Key::Download => "تنزيل",
     }
@@ -439,6 +479,14 @@ fn french(key: Key) -> &'static str {
         Key::LinkedFrom => "Cité par",
         Key::NextPage => "Suivant",
         Key::PreviousPage => "Précédent",
+        Key::QueryPageIntro => "La diplomatie des villes des provinces du Sud du Maroc en données liées.",
+        Key::Endpoint => "Point d'accès",
+        Key::DatasetDescription => "description du jeu de données",
+        Key::AnEntity => "une entité",
+        Key::Run => "Exécuter",
+        Key::Running => "Exécution…",
+        Key::Rows => "lignes",
+        Key::ResearchQuestions => "Les questions de recherche",
         Key::PublicDomain => "domaine public",
         Key::Download => "Télécharger",
     }

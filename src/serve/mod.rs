@@ -186,7 +186,7 @@ fn handle(state: &State, request: &mut Request<Body>) -> Response<Body> {
         Ok(preflight())
     } else {
         match path.as_str() {
-            "/" => Ok(pages::query_page(state)),
+            "/" => Ok(pages::query_page(request)),
             "/sparql" => protocol::endpoint(state, request, protocol::Accepts::Both),
             "/query" => protocol::endpoint(state, request, protocol::Accepts::Queries),
             "/update" => protocol::endpoint(state, request, protocol::Accepts::Updates),

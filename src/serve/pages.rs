@@ -449,7 +449,8 @@ pub fn dataset_description(state: &State, request: &Request<Body>) -> Answer {
     reserialize(request, &turtle)
 }
 
-pub fn query_page(_state: &State) -> Response<Body> {
+pub fn query_page(request: &Request<Body>) -> Response<Body> {
+    let language = preferred_language(request);
     // The research questions only: the federated query (wikidata/partner_facts) needs SERVICE,
     // which a public endpoint does not run.
     let mut examples = String::new();
@@ -458,15 +459,27 @@ pub fn query_page(_state: &State) -> Response<Body> {
             examples,
             "<li><button type=\"button\" data-query=\"{}\">{}</button></li>",
             escape(&query.text),
-            escape(query.question())
+            escape(query.question_in(language))
         );
     }
+    let text = |key| escape(language.text(key));
     html(
         StatusCode::OK,
         crate::html::fill(
             include_str!("templates/query.html"),
             &[
                 ("css", include_str!("templates/page.css")),
+                ("lang", language.code()),
+                ("dir", language.dir()),
+                ("colon", language.colon()),
+                ("intro", &text(Key::QueryPageIntro)),
+                ("endpoint", &text(Key::Endpoint)),
+                ("dataset_description", &text(Key::DatasetDescription)),
+                ("an_entity", &text(Key::AnEntity)),
+                ("run", &text(Key::Run)),
+                ("running", &text(Key::Running)),
+                ("rows", &text(Key::Rows)),
+                ("research_questions", &text(Key::ResearchQuestions)),
                 ("examples", &examples),
             ],
         ),

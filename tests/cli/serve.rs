@@ -463,22 +463,32 @@ fn readers_never_see_a_half_loaded_graph() {
     }
 }
 
-#[test]
-fn the_query_page_runs_a_bundled_query_in_chromium() {
-    let Some(browser) = crate::common::chromium() else {
-        return;
-    };
-    let server = start(&[]);
+/// The query page's DOM after Chromium, reading in `language`, ran the first research question.
+fn first_question_in_chromium(
+    browser: &std::path::Path,
+    server: &Server,
+    language: &str,
+) -> String {
     let profile = tempfile::tempdir().expect("profile");
-    let output = Command::new(&browser)
+    let output = Command::new(browser)
         .args(crate::common::HEADLESS)
+        .arg(format!("--accept-lang={language}"))
         .arg("--virtual-time-budget=8000")
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
         .arg(format!("{}/?example=1", server.base))
         .output()
         .expect("run Chromium");
-    let dom = String::from_utf8_lossy(&output.stdout);
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_query_page_runs_a_bundled_query_in_chromium() {
+    let Some(browser) = crate::common::chromium() else {
+        return;
+    };
+    let server = start(&[]);
+    let dom = first_question_in_chromium(&browser, &server, "en");
     assert!(
         dom.contains("id=\"result-table\""),
         "the page ran the first research question:\n{dom}"
@@ -493,6 +503,87 @@ fn the_query_page_runs_a_bundled_query_in_chromium() {
     assert!(
         !page.contains("http://cdn") && !page.contains("<script src"),
         "no CDN"
+    );
+}
+
+/// The query page speaks the reader's language (Accept-Language): its words, its research
+/// questions and its sample query's labels; a browser in Arabic runs a question and counts the
+/// rows in Arabic.
+#[test]
+fn the_query_page_is_in_the_readers_language() {
+    let server = start(&[]);
+    let page = |language: &str| {
+        let (status, head, body) = curl(&[
+            &format!("{}/", server.base),
+            "-H",
+            &format!("Accept-Language: {language}"),
+        ]);
+        assert_eq!(status, 200);
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("vary: accept, accept-language"),
+            "{head}"
+        );
+        body
+    };
+    let english_words = [
+        ">Run<",
+        "The research questions",
+        "dataset description",
+        "an entity",
+        "Running",
+        "' rows'",
+        "as linked data",
+    ];
+    for (language, dir, words, question) in [
+        (
+            "fr",
+            "ltr",
+            [
+                "Exécuter",
+                "Les questions de recherche",
+                "Point d&#39;accès",
+            ],
+            "Combien d&#39;accords",
+        ),
+        (
+            "ar",
+            "rtl",
+            ["تشغيل", "أسئلة البحث", "نقطة الولوج"],
+            "كم عدد",
+        ),
+    ] {
+        let body = page(language);
+        assert!(
+            body.contains(&format!("<html lang=\"{language}\" dir=\"{dir}\">")),
+            "{body}"
+        );
+        for word in words {
+            assert!(body.contains(word), "{language}: {word} missing");
+        }
+        for word in english_words {
+            assert!(!body.contains(word), "{language}: English {word:?} left");
+        }
+        assert!(
+            body.contains(question),
+            "{language}: the research questions in {language}"
+        );
+        assert!(
+            body.contains(&format!("lang(?label) = &quot;{language}&quot;"))
+                || body.contains(&format!("lang(?label) = \"{language}\"")),
+            "{language}: sample query"
+        );
+    }
+    let english = page("en");
+    assert!(english.contains(">Run<") && english.contains("<html lang=\"en\" dir=\"ltr\">"));
+    let Some(browser) = crate::common::chromium() else {
+        return;
+    };
+    let dom = first_question_in_chromium(&browser, &server, "ar");
+    assert!(dom.contains("id=\"result-table\""), "{dom}");
+    assert!(
+        dom.contains(" صفوف</div>"),
+        "the row count in Arabic:\n{dom}"
     );
 }
 
