@@ -656,7 +656,16 @@ pub fn column(language: Language, name: &str) -> String {
             "a une commission de coopération",
         ]),
         "home_cities" => Some(["southern cities", "مدن الأقاليم الجنوبية", "villes du Sud"]),
-        "home_cities_basis" => Some(["basis", "الأساس", "base"]),
+        "cities_known" => Some([
+            "home cities known",
+            "مدن معروفة الجواب",
+            "villes renseignées",
+        ]),
+        "cities_unknown" => Some([
+            "home cities unknown",
+            "مدن مجهولة الجواب",
+            "villes non renseignées",
+        ]),
         "indicator" => Some(["indicator", "المؤشر", "indicateur"]),
         "issued" => Some(["date", "التاريخ", "date"]),
         "kinds" => Some(["kinds", "الأنواع", "types"]),

@@ -31,6 +31,7 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("geo", "http://www.opengis.net/ont/geosparql#"),
     ("geometry", "https://w3id.org/twinning/id/geometry/"),
+    ("indicator", "https://w3id.org/twinning/id/indicator/"),
     ("kind", "https://w3id.org/twinning/id/kind/"),
     ("link", "https://w3id.org/twinning/id/link-status/"),
     ("measure", "https://w3id.org/twinning/id/measure/"),
