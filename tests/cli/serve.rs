@@ -642,6 +642,12 @@ fn entity_pages_group_values_by_property_and_show_their_language() {
         !french.contains("Linked from"),
         "no English heading in French"
     );
+    // Properties of other vocabularies are named in French too (ontology/external-labels.ttl),
+    // with their CURIE beside.
+    assert!(
+        french.contains("libellé préféré") && french.contains("skos:prefLabel"),
+        "{french}"
+    );
     // Turtle groups a subject's values under one predicate.
     let (_, _, turtle) = curl(&[&format!("{page}.ttl")]);
     let block = turtle
