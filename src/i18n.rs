@@ -629,7 +629,11 @@ pub fn column(language: Language, name: &str) -> String {
         "committee" => Some(["committee", "اللجنة", "commission"]),
         "council" => Some(["council", "المجلس", "conseil"]),
         "country" => Some(["country", "البلد", "pays"]),
-        "date_conflicts" => Some(["date conflicts", "تعارض التواريخ", "dates en conflit"]),
+        "date_conflicts" => Some([
+            "date conflicts (table year / source year)",
+            "تعارض التواريخ (سنة الجدول / سنة المصدر)",
+            "dates en conflit (année du tableau / année de la source)",
+        ]),
         "dedicated" => Some([
             "dedicated to international cooperation",
             "مخصصة للتعاون الدولي",

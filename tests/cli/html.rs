@@ -87,6 +87,14 @@ fn the_arabic_and_french_reports_are_translated() {
     );
     assert!(french.contains("(domaine public)") && !french.contains("public domain"));
     assert!(french.contains("Source\u{a0}: Ismaili"), "French colon");
+    // What the data marks unknown, by the properties' French labels; date conflicts and
+    // references in a form without English words.
+    assert!(
+        french.contains("nombre de membres (Conseil communal de Boujdour)"),
+        "unknowns in French"
+    );
+    assert!(french.contains("Sorrente (2009 / 2017)") && !french.contains(": table 2009"));
+    assert!(!french.contains("ref 16"), "references as [16]");
     // Issue 16: the words the queries write themselves were left in English.
     let cells = |html: &str| -> Vec<String> {
         html.split("<td")
