@@ -314,42 +314,29 @@ fn parse_with(
 }
 
 /// Runs a query given as text (`twinning query`), with `handler` answering its SERVICE calls to
-/// `endpoint`.
+/// `endpoint`; with `explain`, also Oxigraph's plan of it, whose statistics (rows and time of each
+/// step) are filled in as the results are read (`--explain`).
 pub fn query_with_service<H>(
     store: &oxigraph::store::Store,
     origin: &str,
     text: &str,
     endpoint: &str,
     handler: H,
-) -> Result<oxigraph::sparql::QueryResults<'static>>
-where
-    H: oxigraph::sparql::ServiceHandler<Error = Error> + Send + Sync + 'static,
-{
-    prepare_with_service(origin, text, endpoint, handler)?
-        .on_store(store)
-        .execute()
-        .map_err(|cause| Error::evaluation(origin, cause))
-}
-
-/// Like [`query_with_service`], with Oxigraph's plan of the query, whose statistics (rows and
-/// time of each step) are filled in as the results are read (`twinning query --explain`).
-pub fn explain_with_service<H>(
-    store: &oxigraph::store::Store,
-    origin: &str,
-    text: &str,
-    endpoint: &str,
-    handler: H,
+    explain: bool,
 ) -> Result<(
     oxigraph::sparql::QueryResults<'static>,
-    oxigraph::sparql::QueryExplanation,
+    Option<oxigraph::sparql::QueryExplanation>,
 )>
 where
     H: oxigraph::sparql::ServiceHandler<Error = Error> + Send + Sync + 'static,
 {
-    let (results, explanation) = prepare_with_service(origin, text, endpoint, handler)?
-        .on_store(store)
-        .compute_statistics()
-        .explain();
+    let query = prepare_with_service(origin, text, endpoint, handler)?.on_store(store);
+    let (results, explanation) = if explain {
+        let (results, explanation) = query.compute_statistics().explain();
+        (results, Some(explanation))
+    } else {
+        (query.execute(), None)
+    };
     Ok((
         results.map_err(|cause| Error::evaluation(origin, cause))?,
         explanation,

@@ -28,32 +28,16 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
     let _watch = crate::limits::watch(args.limits.limits(), &format!("the query {}", query.origin));
     // SERVICE <https://query.wikidata.org/sparql> is answered by Wikidata, with `?item` bound
     // to the items our places are linked to.
-    let endpoint = crate::wikidata::DEFAULT_ENDPOINT;
-    let service = crate::wikidata::WikidataService {
-        store: Some(session.store.clone()),
-    };
-    let (results, explanation) = match &args.explain {
-        None => (
-            sparql::query_with_service(
-                &session.store,
-                &query.origin,
-                &query.text,
-                endpoint,
-                service,
-            )?,
-            None,
-        ),
-        Some(_) => {
-            let (results, explanation) = sparql::explain_with_service(
-                &session.store,
-                &query.origin,
-                &query.text,
-                endpoint,
-                service,
-            )?;
-            (results, Some(explanation))
-        }
-    };
+    let (results, explanation) = sparql::query_with_service(
+        &session.store,
+        &query.origin,
+        &query.text,
+        crate::wikidata::DEFAULT_ENDPOINT,
+        crate::wikidata::WikidataService {
+            store: Some(session.store.clone()),
+        },
+        args.explain.is_some(),
+    )?;
     let format = args.format.unwrap_or(match results {
         oxigraph::sparql::QueryResults::Graph(_) => QueryOutput::Turtle,
         _ => QueryOutput::Table,
