@@ -191,6 +191,11 @@ pub struct QueryArgs {
     /// step, as `oxigraph query --explain --stats` does: to see why a query is slow.
     #[arg(long, value_name = "FILE")]
     pub explain: Option<std::path::PathBuf>,
+    /// The language of the labels: binds the query's `?lang` (the research queries declare it
+    /// with `VALUES ?lang { "en" }`), as the report does. Labels without a translation stay in
+    /// English.
+    #[arg(long, value_enum)]
+    pub lang: Option<crate::i18n::Language>,
 }
 
 /// `twinning export`

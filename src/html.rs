@@ -64,55 +64,6 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
-/// The query with its label filters switched to `language` (`lang(?x) = "en"` → `"ar"`).
-fn localised(query: &QueryFile, language: Language) -> QueryFile {
-    let mut query = query.clone();
-    if language != Language::En {
-        query.text = query
-            .text
-            .replace("= \"en\")", &format!("= \"{}\")", language.code()));
-    }
-    query
-}
-
-/// Answers a query with labels in `language`, falling back to English, marked as such, when the
-/// localised run loses rows or leaves a column emptier (a statement that exists in English only):
-/// never an empty cell where English has the text.
-fn answer(store: &Store, query: &QueryFile, language: Language) -> Result<Answer> {
-    let english = crate::report::answer(store, query.clone())?;
-    if language == Language::En {
-        return Ok(english);
-    }
-    let local = crate::report::answer(store, localised(query, language))?;
-    // Empty cells per column: a column emptier than in English has lost some text.
-    let empty = |answer: &Answer| -> Vec<usize> {
-        (0..answer.table.columns.len())
-            .map(|column| {
-                answer
-                    .table
-                    .rows
-                    .iter()
-                    .filter(|row| row.get(column).is_none_or(String::is_empty))
-                    .count()
-            })
-            .collect()
-    };
-    let emptier = empty(&local)
-        .iter()
-        .zip(empty(&english))
-        .any(|(local, english)| *local > english);
-    Ok(
-        if local.table.rows.len() == english.table.rows.len() && !emptier {
-            local
-        } else {
-            Answer {
-                in_english: true,
-                ..english
-            }
-        },
-    )
-}
-
 fn paper(query: &QueryFile, language: Language) -> Option<String> {
     let header = &query.header;
     match language {
@@ -125,15 +76,23 @@ fn paper(query: &QueryFile, language: Language) -> Option<String> {
 
 fn html_table(answer: &Answer, language: Language, out: &mut String) {
     let table = &answer.table;
-    if answer.in_english {
+    // A cell whose text is in another language than the reader's (a statement with no
+    // translation yet, shown in English) says so: its language for the browser and a mark.
+    let foreign = |row: usize, column: usize| {
+        table
+            .language(row, column)
+            .filter(|tag| tag.split('-').next() != Some(language.code()))
+    };
+    let marked = (0..table.rows.len())
+        .any(|row| (0..table.columns.len()).any(|column| foreign(row, column).is_some()));
+    if marked {
         let _ = write!(
             out,
-            "<p class=\"note\">{}</p><div class=\"table\" lang=\"en\" dir=\"ltr\"><table><thead><tr>",
+            "<p class=\"note\">{}</p>",
             escape(language.text(Key::ShownInEnglish))
         );
-    } else {
-        out.push_str("<div class=\"table\"><table><thead><tr>");
     }
+    out.push_str("<div class=\"table\"><table><thead><tr>");
     for column in &table.columns {
         let _ = write!(
             out,
@@ -142,9 +101,9 @@ fn html_table(answer: &Answer, language: Language, out: &mut String) {
         );
     }
     out.push_str("</tr></thead><tbody>");
-    for row in &table.rows {
+    for (index, row) in table.rows.iter().enumerate() {
         out.push_str("<tr>");
-        for value in row {
+        for (column, value) in row.iter().enumerate() {
             let numeric = !value.is_empty() && value.parse::<f64>().is_ok();
             // A text cell is isolated, so that a Latin name, an identifier or a URL keeps its
             // own direction inside an Arabic table.
@@ -153,6 +112,12 @@ fn html_table(answer: &Answer, language: Language, out: &mut String) {
                 write!(out, "<td class=\"n\">{value}</td>")
             } else if value.is_empty() {
                 write!(out, "<td></td>")
+            } else if let Some(tag) = foreign(index, column) {
+                write!(
+                    out,
+                    "<td><bdi lang=\"{tag}\" dir=\"auto\">{value}</bdi> <sup class=\"lang\">{}</sup></td>",
+                    escape(tag)
+                )
             } else {
                 write!(out, "<td><bdi>{value}</bdi></td>")
             };
@@ -446,6 +411,7 @@ h1{font-size:1.6rem}h2{font-size:1.25rem;border-bottom:1px solid #ccd;padding-bo
 .table{overflow-x:auto}table{border-collapse:collapse;font-size:.88rem;margin:.6rem 0}
 th,td{border:1px solid #d4d4dc;padding:.25rem .5rem;text-align:start;vertical-align:top}
 th{background:#eef0f6}td.n{text-align:end;font-variant-numeric:tabular-nums}
+sup.lang{font-size:.7rem;color:#555;text-transform:uppercase}.note{font-size:.85rem;color:#444}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto;direction:ltr}
 details{margin:.5rem 0}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto;direction:ltr;text-align:left;font-size:.8rem}
 nav ol{columns:2}footer{margin-top:3rem;font-size:.8rem;color:#555}
@@ -455,7 +421,9 @@ nav ol{columns:2}footer{margin-top:3rem;font-size:.8rem;color:#555}
 pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<()> {
     let profile = Profile::load(store, language.code())?;
     let queries = catalog::bundled();
-    let answers = crate::report::answer_each(&queries, |query| answer(store, query, language))?;
+    let answers = crate::report::answer_each(&queries, |query| {
+        crate::report::answer(store, query.clone(), language)
+    })?;
     let mut html = String::new();
     let _ = write!(
         html,
@@ -516,7 +484,12 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             "<details><summary>{} ({})</summary><pre>{}</pre></details></section>",
             escape(language.text(Key::ShowQuery)),
             escape(&query.slug),
-            escape(&query.text)
+            // The query as run: its `VALUES ?lang` blocks are bound to the report's language.
+            escape(&format!(
+                "# ?lang = \"{}\"\n{}",
+                language.code(),
+                query.text
+            ))
         );
     }
     indicators_section(&profile, language, &mut html);

@@ -1,6 +1,7 @@
 //! Writing query results: SPARQL results formats for machines, an aligned Markdown table for
 //! people, RDF syntaxes for graphs.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use comfy_table::{presets::ASCII_MARKDOWN, ContentArrangement, Table as Grid};
@@ -13,12 +14,15 @@ use crate::format::QueryOutput;
 use crate::vocab::compact_iri;
 
 /// SELECT results as text cells: what a person reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Table {
     /// Variable names, in the query's order.
     pub columns: Vec<String>,
     /// One row per solution; unbound values are empty cells.
     pub rows: Vec<Vec<String>>,
+    /// The language tag of each cell that holds a language-tagged literal, by (row, column):
+    /// a reader is told which cells are not in their language.
+    pub languages: BTreeMap<(usize, usize), String>,
 }
 
 impl Table {
@@ -29,13 +33,24 @@ impl Table {
             .iter()
             .map(|variable| variable.as_str().to_owned())
             .collect::<Vec<_>>();
-        let mut rows = Vec::new();
+        let mut table = Self {
+            columns,
+            ..Self::default()
+        };
         for solution in solutions {
             let solution = solution.map_err(|cause| Error::Evaluation {
                 origin: origin.to_owned(),
                 cause,
             })?;
-            rows.push(
+            let row = table.rows.len();
+            for (column, value) in solution.values().iter().enumerate() {
+                if let Some(Term::Literal(literal)) = value {
+                    if let Some(language) = literal.language() {
+                        table.languages.insert((row, column), language.to_owned());
+                    }
+                }
+            }
+            table.rows.push(
                 solution
                     .values()
                     .iter()
@@ -43,13 +58,28 @@ impl Table {
                     .collect(),
             );
         }
-        Ok(Self { columns, rows })
+        Ok(table)
     }
 
     /// Runs a SELECT query (`origin` names it in messages) and collects its results.
     pub fn select(store: &oxigraph::store::Store, origin: &str, text: &str) -> Result<Self> {
-        let solutions = crate::sparql::solutions(store, origin, text, &[])?;
+        Self::select_bound(store, origin, text, &[])
+    }
+
+    /// [`Table::select`] with parameters bound (see [`crate::sparql::solutions`]).
+    pub fn select_bound(
+        store: &oxigraph::store::Store,
+        origin: &str,
+        text: &str,
+        parameters: &[(&str, Term)],
+    ) -> Result<Self> {
+        let solutions = crate::sparql::solutions(store, origin, text, parameters)?;
         Self::from_solutions(solutions, origin)
+    }
+
+    /// The language tag of the literal in `row` and `column`, if it has one.
+    pub fn language(&self, row: usize, column: usize) -> Option<&str> {
+        self.languages.get(&(row, column)).map(String::as_str)
     }
 
     /// Runs one of the program's own queries and collects its results.
@@ -73,6 +103,11 @@ impl Table {
             for row in &mut self.rows {
                 row.remove(index);
             }
+            self.languages = std::mem::take(&mut self.languages)
+                .into_iter()
+                .filter(|((_, column), _)| *column != index)
+                .map(|((row, column), tag)| ((row, column - usize::from(column > index)), tag))
+                .collect();
         }
         self
     }

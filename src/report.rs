@@ -7,6 +7,7 @@ use oxigraph::store::Store;
 
 use crate::catalog::{self, QueryFile};
 use crate::error::Result;
+use crate::i18n::Language;
 use crate::output::Table;
 
 /// One answered question.
@@ -16,24 +17,31 @@ pub struct Answer {
     pub query: QueryFile,
     /// Its results.
     pub table: Table,
-    /// The results are in English although another language was asked for (some statement has
-    /// no text in it): the report says so.
-    pub in_english: bool,
+    /// The language its labels were asked in (the query's `?lang`).
+    pub language: Language,
 }
 
-/// Runs a research query file and collects its results.
-pub fn answer(store: &Store, query: QueryFile) -> Result<Answer> {
-    let table = Table::select(store, &query.origin, &query.text)?;
+/// Runs a research query file with its labels in `language` (bound to the query's `?lang`,
+/// whose `VALUES` blocks give its default), and collects its results.
+pub fn answer(store: &Store, query: QueryFile, language: Language) -> Result<Answer> {
+    let table = Table::select_bound(
+        store,
+        &query.origin,
+        &query.text,
+        &[crate::sparql::language(language.code())],
+    )?;
     Ok(Answer {
         query,
         table,
-        in_english: false,
+        language,
     })
 }
 
-/// Answers every bundled research query, in order.
+/// Answers every bundled research query, in order, in English.
 pub fn answer_all(store: &Store) -> Result<Vec<Answer>> {
-    answer_each(&catalog::bundled(), |query| answer(store, query.clone()))
+    answer_each(&catalog::bundled(), |query| {
+        answer(store, query.clone(), Language::En)
+    })
 }
 
 /// Answers each query with `answer`, in order, showing on standard error (when it is a terminal)

@@ -788,6 +788,7 @@ pub fn diff(ours: &[SourcedPair], theirs: &[Pair], labels: &BTreeMap<String, Str
         .map(str::to_owned)
         .to_vec(),
         rows,
+        ..Table::default()
     }
 }
 

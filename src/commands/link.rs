@@ -73,6 +73,7 @@ pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
                 ]
             })
             .collect(),
+        ..Table::default()
     };
     super::write_output(None, |out| Ok(writeln!(out, "{}", table.render())?))?;
     let conflicts: Vec<_> = proposals

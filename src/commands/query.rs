@@ -32,10 +32,16 @@ pub fn run(location: &Location, args: &QueryArgs) -> Result<()> {
         &session.store,
         &query.origin,
         &query.text,
-        crate::wikidata::DEFAULT_ENDPOINT,
-        crate::wikidata::WikidataService {
-            store: Some(session.store.clone()),
-        },
+        &args
+            .lang
+            .map(|language| vec![sparql::language(language.code())])
+            .unwrap_or_default(),
+        (
+            crate::wikidata::DEFAULT_ENDPOINT,
+            crate::wikidata::WikidataService {
+                store: Some(session.store.clone()),
+            },
+        ),
         args.explain.is_some(),
     )?;
     let format = args.format.unwrap_or(match results {
@@ -69,6 +75,7 @@ fn list() -> Result<()> {
                 ]
             })
             .collect(),
+        ..Table::default()
     };
     super::write_output(None, |out| {
         writeln!(out, "{}", table.render())?;

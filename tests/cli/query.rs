@@ -227,6 +227,55 @@ fn explain_writes_the_plan_with_the_rows_of_each_step() {
 /// derived layer and its counts, issue 15); and the same answer from each query's version over
 /// the records (queries/raw/). A rewrite that changes one cell or the order of the rows fails
 /// here. After a deliberate change of the data, `TWINNING_BLESS=1` records the new answers.
+/// Issues 15 and 16: `--lang` binds each research query's `?lang` (its `VALUES ?lang` blocks),
+/// as the report does: every query answers in Arabic and in French with as many rows as in
+/// English, its names in that language, and no cell left in English (the bundled data names
+/// everything in the three languages). A query that does not declare `?lang` is refused.
+#[test]
+fn every_research_query_answers_in_arabic_and_french() {
+    let sandbox = Sandbox::new();
+    let run = |file: &str, lang: Option<&str>| {
+        let mut args = vec![file];
+        if let Some(lang) = lang {
+            args.extend(["--lang", lang]);
+        }
+        let output = sandbox.succeed(&[&["query"], &args[..], &["--format", "json"]].concat());
+        crate::common::typed_bindings(&output.stdout)
+    };
+    for file in research_query_files() {
+        let file = file.to_str().expect("UTF-8 path");
+        let english = run(file, None);
+        assert_eq!(english, run(file, Some("en")), "{file}: en is the default");
+        for code in ["ar", "fr"] {
+            let rows = run(file, Some(code));
+            assert_eq!(rows.len(), english.len(), "{file} --lang {code}: rows");
+            let tags: Vec<&str> = rows
+                .iter()
+                .flat_map(|row| row.values())
+                .map(|cell| cell.rsplit('\u{1f}').next().unwrap_or_default())
+                .filter(|tag| !tag.is_empty())
+                .collect();
+            assert!(
+                tags.iter().all(|tag| *tag == code),
+                "{file} --lang {code}: cells in other languages: {tags:?}"
+            );
+            assert!(!tags.is_empty(), "{file} --lang {code}: no name in {code}");
+        }
+    }
+    sandbox
+        .twinning()
+        .args([
+            "query",
+            "-e",
+            "SELECT ?x WHERE { ?x ?p ?o } LIMIT 1",
+            "--lang",
+            "fr",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("neither declares it"));
+}
+
 #[test]
 fn every_research_query_answers_as_recorded() {
     let sandbox = Sandbox::new();
