@@ -49,14 +49,16 @@ impl Validation {
         Table::internal(&self.store, crate::sparql::VALIDATION_RESULTS)
     }
 
-    /// The violations whose focus node is one of `subjects` (IRIs), as readable lines.
-    pub fn violations_about(
+    /// The results of `severity` ("Violation", "Warning" or "Info") whose focus node is one of
+    /// `subjects` (IRIs), as readable lines.
+    pub fn results_about(
         &self,
         subjects: &std::collections::BTreeSet<String>,
+        severity: &str,
     ) -> Result<Vec<String>> {
         let table = self.table()?;
         Ok((0..table.rows.len())
-            .filter(|&row| table.get(row, "severity") == Some("Violation"))
+            .filter(|&row| table.get(row, "severity") == Some(severity))
             .filter(|&row| {
                 table
                     .get(row, "focus_iri")

@@ -30,12 +30,18 @@ pub fn run(location: &Location, args: &ImportArgs) -> Result<()> {
             .into_owned()
             .in_graph(oxigraph::model::GraphName::DefaultGraph)
     }))?;
-    let violations = validate::validate_store(candidate)?.violations_about(&import.subjects())?;
+    let validation = validate::validate_store(candidate)?;
+    let subjects = import.subjects();
+    let violations = validation.results_about(&subjects, "Violation")?;
     if !violations.is_empty() {
         return Err(Error::ImportViolations {
             file: path.display().to_string(),
             violations,
         });
+    }
+    // What is incomplete but valid (a city with no Arabic name yet) is imported, and said.
+    for warning in validation.results_about(&subjects, "Warning")? {
+        eprintln!("warning: {}: {warning}", path.display());
     }
 
     if let Some(output) = &args.output {
