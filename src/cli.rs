@@ -236,6 +236,12 @@ pub struct ImportArgs {
     /// Mint new cities and countries for unknown names, instead of failing.
     #[arg(long)]
     pub create: bool,
+    /// The namespace of the IRIs the import mints, e.g. https://example.org/ for
+    /// https://example.org/city/rennes (default: this project's, https://w3id.org/twinning/id/).
+    /// A home city listed by IRI alone (`coll:home-cities skos:member <…/city/rennes>`) gets
+    /// its names from the row that mints the same IRI.
+    #[arg(long, value_name = "IRI", value_parser = parse_base)]
+    pub base: Option<String>,
     /// Also write the new triples as Turtle, ready to add to data/.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
@@ -430,4 +436,19 @@ pub struct ReportArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_hint = clap::ValueHint::FilePath)]
     pub output: Option<PathBuf>,
+}
+
+/// A namespace for minted IRIs: an absolute http(s) IRI ending in `/` or `#`.
+fn parse_base(text: &str) -> Result<String, String> {
+    let iri = oxigraph::model::NamedNode::new(text).map_err(|e| format!("not an IRI: {e}"))?;
+    let iri = iri.as_str();
+    if !(iri.starts_with("http://") || iri.starts_with("https://")) {
+        return Err("an http:// or https:// namespace is expected".to_owned());
+    }
+    if !(iri.ends_with('/') || iri.ends_with('#')) {
+        return Err(format!(
+            "a namespace ends with / or # (did you mean {iri}/?)"
+        ));
+    }
+    Ok(iri.to_owned())
 }

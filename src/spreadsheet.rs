@@ -120,15 +120,42 @@ fn named(namespace: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{namespace}{local}"))
 }
 
+/// What `import` does with names the store does not know.
+#[derive(Debug, Clone)]
+pub struct Minting {
+    /// Mint new cities and countries for them (`--create`); otherwise each is an error.
+    pub create: bool,
+    /// The namespace of what the import mints (`--base`): `{base}city/{slug}`,
+    /// `{base}agreement/{home}-{partner}-{year}`, `{base}source/…`, `{base}geometry/…`. A city
+    /// already named by IRI in the store (a home city added by its membership alone) is the
+    /// one a name minting that IRI describes.
+    pub base: String,
+}
+
+impl Default for Minting {
+    fn default() -> Self {
+        Self {
+            create: false,
+            base: ID.to_owned(),
+        }
+    }
+}
+
+impl Minting {
+    fn mint(&self, path: &str) -> NamedNode {
+        NamedNode::new_unchecked(format!("{}{path}", self.base))
+    }
+}
+
 /// Reads a CSV file in the template and works out the triples it adds to `store`. Every problem
 /// in the file is collected; on any, nothing is returned but the list.
-pub fn import(path: &Path, store: &Store, create: bool) -> Result<Import> {
+pub fn import(path: &Path, store: &Store, minting: &Minting) -> Result<Import> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    import_bytes(&path.display().to_string(), &bytes, store, create)
+    import_bytes(&path.display().to_string(), &bytes, store, minting)
 }
 
 /// [`import`] on bytes already read; `file` names them in messages.
-pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, create: bool) -> Result<Import> {
+pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) -> Result<Import> {
     let file = file.to_owned();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -208,7 +235,7 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, create: bool) -> Re
                 })
                 .collect(),
         };
-        context.add_row(&row, create, &mut import, &mut errors);
+        context.add_row(&row, minting, &mut import, &mut errors);
     }
     if !errors.is_empty() {
         return Err(import_error(&file, errors));
@@ -289,6 +316,8 @@ struct Context {
     city_country: BTreeMap<NamedNode, NamedNode>,
     labels: BTreeMap<NamedNode, BTreeMap<String, String>>,
     agreements: BTreeSet<NamedNode>,
+    /// The agreement of each (home city, partner city, year): what a row identifies.
+    agreement_keys: BTreeMap<(NamedNode, NamedNode, String), NamedNode>,
     /// Sources by their set of URLs (sorted, space-separated): a row reuses a source only when it
     /// cites exactly the same URLs.
     sources_by_urls: BTreeMap<String, NamedNode>,
@@ -318,14 +347,27 @@ impl Context {
             city_country: BTreeMap::new(),
             labels: BTreeMap::new(),
             agreements: BTreeSet::new(),
+            agreement_keys: BTreeMap::new(),
             sources_by_urls: BTreeMap::new(),
             sources: BTreeSet::new(),
         };
         for row in select(store, sparql::IMPORT_CITY_COUNTRIES)? {
             context.city_country.insert(row[0].clone(), row[1].clone());
         }
-        for row in select(store, sparql::IMPORT_AGREEMENTS)? {
-            context.agreements.insert(row[0].clone());
+        for solution in sparql::select(store, sparql::IMPORT_AGREEMENTS, &[])? {
+            let node = |name| match solution.get(name) {
+                Some(Term::NamedNode(node)) => Some(node.clone()),
+                _ => None,
+            };
+            let Some(agreement) = node("a") else { continue };
+            if let (Some(home), Some(partner), Some(Term::Literal(year))) =
+                (node("home"), node("partner"), solution.get("year"))
+            {
+                context
+                    .agreement_keys
+                    .insert((home, partner, year.value().to_owned()), agreement.clone());
+            }
+            context.agreements.insert(agreement);
         }
         let texts = select_texts(store, sparql::IMPORT_PLACE_LABELS)?;
         for (entity, label, language) in texts {
@@ -388,7 +430,7 @@ impl Context {
     fn add_row(
         &mut self,
         row: &Row<'_>,
-        create: bool,
+        minting: &Minting,
         import: &mut Import,
         errors: &mut Vec<CellError>,
     ) {
@@ -397,17 +439,25 @@ impl Context {
             row,
             "partner_country",
             "country",
-            create,
+            minting,
             import,
             errors,
             None,
         );
-        let home = self.place(row, "home_city", "city", create, import, errors, Some(None));
+        let home = self.place(
+            row,
+            "home_city",
+            "city",
+            minting,
+            import,
+            errors,
+            Some(None),
+        );
         let partner = self.place(
             row,
             "partner_city",
             "city",
-            create,
+            minting,
             import,
             errors,
             Some(country.clone()),
@@ -496,7 +546,12 @@ impl Context {
         };
 
         let year = &date.value()[..4];
-        let agreement = id(&format!(
+        let key = (home.clone(), partner.clone(), year.to_owned());
+        if let Some(known) = self.agreement_keys.get(&key) {
+            import.skipped.push((row.line, known.clone()));
+            return;
+        }
+        let agreement = minting.mint(&format!(
             "agreement/{}-{}-{year}",
             slug(&home),
             slug(&partner)
@@ -506,6 +561,7 @@ impl Context {
             return;
         }
         self.agreements.insert(agreement.clone());
+        self.agreement_keys.insert(key, agreement.clone());
         let graph = &mut import.graph;
         let mut add = |s: &NamedNode, p: NamedNode, o: Term| {
             graph.insert(&Triple::new(s.clone(), p, o));
@@ -561,10 +617,10 @@ impl Context {
         let known = self.sources_by_urls.get(&key).cloned();
         let source = known.clone().unwrap_or_else(|| {
             let base = format!("source/{}", url_slug(urls[0]));
-            let mut candidate = id(&base);
+            let mut candidate = minting.mint(&base);
             let mut suffix = 2;
             while self.sources.contains(&candidate) {
-                candidate = id(&format!("{base}-{suffix}"));
+                candidate = minting.mint(&format!("{base}-{suffix}"));
                 suffix += 1;
             }
             candidate
@@ -625,7 +681,7 @@ impl Context {
         row: &Row<'_>,
         column: &str,
         what: &str,
-        create: bool,
+        minting: &Minting,
         import: &mut Import,
         errors: &mut Vec<CellError>,
         city_country: Option<Option<NamedNode>>,
@@ -637,7 +693,7 @@ impl Context {
             &self.countries
         };
         let found = match index.find(name) {
-            Match::Unknown(_) if create && !name.is_empty() => None,
+            Match::Unknown(_) if minting.create && !name.is_empty() => None,
             _ => Some(Self::resolve(index, row, column, what, errors)?),
         };
         if let Some(entity) = found {
@@ -658,7 +714,7 @@ impl Context {
             }
             return Some(entity);
         }
-        let entity = id(&format!(
+        let entity = minting.mint(&format!(
             "{}/{}",
             if city_country.is_some() {
                 "city"
@@ -721,7 +777,7 @@ impl Context {
                         entity.clone(),
                     ));
                 } else {
-                    self.add_partner_details(row, &entity, import, errors);
+                    self.add_partner_details(row, &entity, minting, import, errors);
                 }
             }
         }
@@ -744,6 +800,7 @@ impl Context {
         &self,
         row: &Row<'_>,
         city: &NamedNode,
+        minting: &Minting,
         import: &mut Import,
         errors: &mut Vec<CellError>,
     ) {
@@ -754,7 +811,7 @@ impl Context {
                 // The numbers are written as typed, so an export gives back the same text.
                 (Some(_), Some(_)) => {
                     let (lat, lon) = (latitude, longitude);
-                    let geometry = id(&format!("geometry/{}", slug(city)));
+                    let geometry = minting.mint(&format!("geometry/{}", slug(city)));
                     let geo = "http://www.opengis.net/ont/geosparql#";
                     import.graph.insert(&Triple::new(city.clone(), named(geo, "hasGeometry"), geometry.clone()));
                     import.graph.insert(&Triple::new(geometry.clone(), rdf::TYPE.into_owned(), named(geo, "Geometry")));
@@ -1007,6 +1064,13 @@ mod tests {
         })
     }
 
+    fn creating() -> Minting {
+        Minting {
+            create: true,
+            ..Minting::default()
+        }
+    }
+
     fn header() -> String {
         COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
     }
@@ -1016,7 +1080,7 @@ mod tests {
 
         #[test]
         fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let _ = import_bytes("fuzz.csv", &bytes, bundled_store(), true);
+            let _ = import_bytes("fuzz.csv", &bytes, bundled_store(), &creating());
         }
 
         #[test]
@@ -1029,7 +1093,7 @@ mod tests {
                 text.push('\n');
                 text.push_str(&row.join(","));
             }
-            let _ = import_bytes("fuzz.csv", text.as_bytes(), bundled_store(), true);
+            let _ = import_bytes("fuzz.csv", text.as_bytes(), bundled_store(), &creating());
         }
     }
 

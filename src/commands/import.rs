@@ -14,7 +14,14 @@ pub fn run(location: &Location, args: &ImportArgs) -> Result<()> {
         return super::write_output(None, |out| spreadsheet::write_template(out));
     };
     let session = Session::open_for_update(location)?;
-    let mut import = spreadsheet::import(path, &session.store, args.create)?;
+    let minting = spreadsheet::Minting {
+        create: args.create,
+        base: args
+            .base
+            .clone()
+            .unwrap_or_else(|| spreadsheet::Minting::default().base),
+    };
+    let mut import = spreadsheet::import(path, &session.store, &minting)?;
 
     // The shapes judge the store as it would be after the import; only what the import touches
     // can fail it, so they read only that: the vocabularies, the new triples and, two steps out

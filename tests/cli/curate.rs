@@ -611,3 +611,121 @@ fn formulas_in_cells_are_neutralised_on_export_and_kept_as_text_on_import() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["title"], formula);
 }
+
+/// Issue 16, "Studying other cities": the shipped synthetic example (examples/own-cities/) loads
+/// on its own, passes the shapes (no Arabic names needed), and its rows imported again are
+/// recognised as the agreements already there, under the example's own IRIs: nothing doubles.
+#[test]
+fn the_own_cities_example_loads_validates_and_is_not_imported_twice() {
+    let sandbox = Sandbox::new();
+    let example = repository().join("examples/own-cities");
+    let turtle = example.join("agreements.ttl");
+    bare()
+        .arg("validate")
+        .arg(&turtle)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 violation(s)"));
+    sandbox
+        .twinning()
+        .args(["load", "--vocabulary"])
+        .arg(&turtle)
+        .assert()
+        .success();
+    let totals = |sandbox: &Sandbox| -> Vec<(String, String)> {
+        sandbox
+            .select(&["001_agreements_per_city"])
+            .into_iter()
+            .map(|row| (row["city"].clone(), row["table"].clone()))
+            .collect()
+    };
+    let loaded = totals(&sandbox);
+    assert_eq!(
+        loaded,
+        [
+            ("Eastbrook", "3"),
+            ("Northhaven", "3"),
+            ("Southmere", "2"),
+            ("Total", "8")
+        ]
+        .map(|(city, count)| (city.to_owned(), count.to_owned()))
+    );
+    sandbox
+        .twinning()
+        .arg("import")
+        .arg(example.join("agreements.csv"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "0 new agreement(s), 8 already in the store",
+        ));
+    assert_eq!(totals(&sandbox), loaded);
+}
+
+/// Issue 16: a researcher who lists their home cities by IRI, then imports their spreadsheet,
+/// gets one city per IRI. Without `--base` the import would mint the cities in this project's
+/// namespace beside the undescribed members: it is refused, and says to use `--base`. With
+/// `--base`, the minted IRIs are the members', so the rows describe them; every new IRI is in
+/// that namespace.
+#[test]
+fn import_with_base_mints_in_the_users_namespace_and_completes_the_listed_members() {
+    let sandbox = Sandbox::new();
+    let members = sandbox.file(
+        "members.ttl",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         @prefix coll: <https://w3id.org/twinning/id/collection/> .\n\
+         coll:home-cities skos:member <https://example.org/city/northhaven> ,\n\
+         \x20 <https://example.org/city/eastbrook> , <https://example.org/city/southmere> .\n",
+    );
+    sandbox
+        .twinning()
+        .args(["load", "--vocabulary"])
+        .arg(&members)
+        .assert()
+        .success();
+    let csv = repository().join("examples/own-cities/agreements.csv");
+    let before = sandbox.export_turtle();
+    sandbox
+        .twinning()
+        .args(["import", "--create"])
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--base"))
+        .stderr(predicate::str::contains(
+            "<https://example.org/city/northhaven>",
+        ));
+    assert_eq!(before, sandbox.export_turtle(), "nothing written");
+    let turtle = sandbox.dir.path().join("new.ttl");
+    sandbox
+        .twinning()
+        .args(["import", "--create", "--base", "https://example.org/", "-o"])
+        .arg(&turtle)
+        .arg(&csv)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("8 new agreement(s)"));
+    let rows = sandbox.select(&["001_agreements_per_city"]);
+    let cities: Vec<&str> = rows.iter().map(|row| row["city"].as_str()).collect();
+    assert_eq!(cities, ["Eastbrook", "Northhaven", "Southmere", "Total"]);
+    assert_eq!(rows[3]["table"], "8");
+    let written = std::fs::read(&turtle).expect("the new triples");
+    let subjects: BTreeSet<String> = oxigraph::io::RdfParser::from_format(RdfFormat::Turtle)
+        .for_slice(&written)
+        .map(|quad| quad.expect("valid Turtle").subject.to_string())
+        .collect();
+    let members = "<https://w3id.org/twinning/id/collection/home-cities>";
+    let foreign: Vec<&String> = subjects
+        .iter()
+        .filter(|s| !s.starts_with("<https://example.org/") && s.as_str() != members)
+        .collect();
+    assert!(foreign.is_empty(), "minted outside --base: {foreign:?}");
+    assert!(subjects.contains("<https://example.org/agreement/northhaven-westharbour-2001>"));
+    assert!(subjects.contains("<https://example.org/city/northhaven>"));
+    bare()
+        .args(["import", "--create", "--base", "example.org/"])
+        .arg(&csv)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--base"));
+}
