@@ -74,8 +74,13 @@ fn paper(query: &QueryFile, language: Language) -> Option<String> {
     .or_else(|| header.paper.clone())
 }
 
-fn html_table(answer: &Answer, language: Language, out: &mut String) {
-    let table = &answer.table;
+fn html_table(
+    answer: &Answer,
+    framing: &crate::report::Framing,
+    language: Language,
+    out: &mut String,
+) {
+    let table = &framing.shown(&answer.table);
     // A cell whose text is in another language than the reader's (a statement with no
     // translation yet, shown in English) says so: its language for the browser and a mark.
     let foreign = |row: usize, column: usize| {
@@ -424,14 +429,15 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
     let answers = crate::report::answer_each(&queries, |query| {
         crate::report::answer(store, query.clone(), language)
     })?;
+    let framing = crate::report::Framing::read(store, language)?;
     let mut html = String::new();
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"{code}\" dir=\"{dir}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>{CSS}</style></head><body><header><h1>{title}</h1><p>{intro}</p></header>",
         code = language.code(),
         dir = if language.is_rtl() { "rtl" } else { "ltr" },
-        title = escape(language.text(Key::ReportTitle)),
-        intro = escape(language.text(Key::ReportIntro)),
+        title = escape(&framing.title(language)),
+        intro = escape(&framing.intro(language)),
     );
     let _ = write!(
         html,
@@ -446,13 +452,26 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             escape(query.question_in(language))
         );
     }
+    // The disagreements between the paper and its sources, or the dataset's own, if it records
+    // any.
+    let disagreements = answers
+        .iter()
+        .find(|a| a.query.slug.ends_with("discrepancies"))
+        .filter(|a| framing.paper || !a.table.rows.is_empty());
     let _ = write!(
         html,
-        "<li><a href=\"#indicators\">{}</a></li><li><a href=\"#map\">{}</a></li><li><a href=\"#disagreements\">{}</a></li></ol></nav>",
+        "<li><a href=\"#indicators\">{}</a></li><li><a href=\"#map\">{}</a></li>",
         escape(language.text(Key::Indicators)),
         escape(language.text(Key::Map)),
-        escape(language.text(Key::Disagreements))
     );
+    if disagreements.is_some() {
+        let _ = write!(
+            html,
+            "<li><a href=\"#disagreements\">{}</a></li>",
+            escape(language.text(Key::Disagreements))
+        );
+    }
+    html.push_str("</ol></nav>");
     for (index, answer) in answers.iter().enumerate() {
         let query = &answer.query;
         let _ = write!(
@@ -462,7 +481,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             index + 1,
             escape(query.question_in(language))
         );
-        if let Some(paper) = paper(query, language) {
+        if let Some(paper) = paper(query, language).filter(|_| framing.paper) {
             let _ = write!(
                 html,
                 "<p class=\"paper\"><strong>{}{}</strong> {}</p>",
@@ -474,7 +493,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         if answer.table.rows.is_empty() {
             let _ = write!(html, "<p>{}</p>", escape(language.text(Key::NoResults)));
         } else {
-            html_table(answer, language, &mut html);
+            html_table(answer, &framing, language, &mut html);
         }
         if let Some(svg) = chart_for(answer, language, &profile)? {
             let _ = write!(html, "<figure class=\"chart\">{svg}</figure>");
@@ -500,24 +519,30 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
         map_svg(store, language)?,
         escape(language.text(Key::MapCaption))
     );
-    let _ = write!(
-        html,
-        "<section id=\"disagreements\"><h2>{}</h2><p>{}</p>",
-        escape(language.text(Key::Disagreements)),
-        escape(language.text(Key::DisagreementsIntro))
-    );
-    if let Some(disagreements) = answers
-        .iter()
-        .find(|a| a.query.slug.ends_with("discrepancies"))
-    {
-        html_table(disagreements, language, &mut html);
+    if let Some(disagreements) = disagreements {
+        let _ = write!(
+            html,
+            "<section id=\"disagreements\"><h2>{}</h2><p>{}</p>",
+            escape(language.text(Key::Disagreements)),
+            escape(language.text(Key::DisagreementsIntro))
+        );
+        html_table(disagreements, &framing, language, &mut html);
+        html.push_str("</section>");
     }
+    // The paper is cited where its data is shown.
+    let citation = if framing.paper {
+        format!(
+            " · {}{} Ismaili, H. (2025), IJCSTS 2(2), 98–106, <a href=\"https://doi.org/10.54878/x0w7nf44\">doi:10.54878/x0w7nf44</a> (CC BY 4.0)",
+            escape(language.text(Key::Source)),
+            language.colon(),
+        )
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         html,
-        "</section><footer>{} · {}{} Ismaili, H. (2025), IJCSTS 2(2), 98–106, <a href=\"https://doi.org/10.54878/x0w7nf44\">doi:10.54878/x0w7nf44</a> (CC BY 4.0) · Natural Earth ({})</footer></body></html>",
+        "<footer>{}{citation} · Natural Earth ({})</footer></body></html>",
         escape(language.text(Key::GeneratedBy)),
-        escape(language.text(Key::Source)),
-        language.colon(),
         escape(language.text(Key::PublicDomain))
     );
     out.write_all(html.as_bytes())?;

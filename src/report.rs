@@ -7,7 +7,7 @@ use oxigraph::store::Store;
 
 use crate::catalog::{self, QueryFile};
 use crate::error::Result;
-use crate::i18n::Language;
+use crate::i18n::{Key, Language};
 use crate::output::Table;
 
 /// One answered question.
@@ -19,6 +19,93 @@ pub struct Answer {
     pub table: Table,
     /// The language its labels were asked in (the query's `?lang`).
     pub language: Language,
+}
+
+/// What a report is about, from the datasets the store describes (VoID): the paper's data,
+/// whose research questions and statements the report quotes, or a researcher's own.
+#[derive(Debug, Clone, Default)]
+pub struct Framing {
+    /// The store holds the paper's dataset (derived from Ismaili 2025): the report quotes the
+    /// paper beside each answer and cites it.
+    pub paper: bool,
+    /// Otherwise, the title of the store's own dataset, in the reader's language else English.
+    pub title: Option<String>,
+    /// And its description.
+    pub description: Option<String>,
+}
+
+impl Framing {
+    /// Reads the framing from the store, in `language`.
+    pub fn read(store: &Store, language: Language) -> Result<Self> {
+        let solutions = crate::sparql::select(
+            store,
+            crate::sparql::FRAMING,
+            &[crate::sparql::language(language.code())],
+        )?;
+        let text = |index: usize, name: &str| {
+            solutions
+                .get(index)
+                .and_then(|solution| match solution.get(name) {
+                    Some(oxigraph::model::Term::Literal(literal)) => {
+                        Some(literal.value().to_owned())
+                    }
+                    _ => None,
+                })
+        };
+        let paper = matches!(
+            solutions.first().and_then(|solution| solution.get("fromPaper")),
+            Some(oxigraph::model::Term::Literal(literal)) if literal.value() == "true"
+        );
+        Ok(if paper {
+            Self {
+                paper,
+                ..Self::default()
+            }
+        } else {
+            Self {
+                paper,
+                title: text(0, "title"),
+                description: text(0, "description"),
+            }
+        })
+    }
+
+    /// The report's title.
+    pub fn title(&self, language: Language) -> String {
+        match &self.title {
+            Some(title) if !self.paper => title.clone(),
+            _ if self.paper => language.text(Key::ReportTitle).to_owned(),
+            _ => language.text(Key::ReportTitleGeneric).to_owned(),
+        }
+    }
+
+    /// The paragraph under the title.
+    pub fn intro(&self, language: Language) -> String {
+        if self.paper {
+            return language.text(Key::ReportIntro).to_owned();
+        }
+        let generic = language.text(Key::ReportIntroGeneric);
+        match &self.description {
+            Some(description) => format!("{description} {generic}"),
+            None => generic.to_owned(),
+        }
+    }
+
+    /// A table as the report shows it: without the columns that no row fills (the paper's
+    /// figures, where no paper is cited).
+    pub fn shown(&self, table: &Table) -> Table {
+        if self.paper {
+            return table.clone();
+        }
+        let mut shown = table.clone();
+        for column in &table.columns {
+            let index = shown.columns.iter().position(|c| c == column);
+            if index.is_some_and(|index| shown.rows.iter().all(|row| row[index].is_empty())) {
+                shown = shown.without(column);
+            }
+        }
+        shown
+    }
 }
 
 /// Runs a research query file with its labels in `language` (bound to the query's `?lang`,
@@ -63,26 +150,35 @@ pub fn answer_each(
 /// Writes the report as Markdown-compatible text.
 pub fn write_text(store: &Store, store_name: &str, mut out: impl Write) -> Result<()> {
     let answers = answer_all(store)?;
-    writeln!(
-        out,
-        "# City diplomacy of Morocco's southern provinces: the paper's questions, answered from the graph\n"
-    )?;
-    writeln!(
-        out,
-        "Every table below is computed by SPARQL from the {store_name} ({} quads). \
-         \"paper\" columns are the figures the paper publishes; the other columns are counted \
-         from the records in the graph; disagreements between the paper, its tables and its \
-         sources are listed where they change a figure.\n",
-        store.len()?
-    )?;
+    let framing = Framing::read(store, Language::En)?;
+    writeln!(out, "# {}\n", framing.title(Language::En))?;
+    if framing.paper {
+        writeln!(
+            out,
+            "Every table below is computed by SPARQL from the {store_name} ({} quads). \
+             \"paper\" columns are the figures the paper publishes; the other columns are counted \
+             from the records in the graph; disagreements between the paper, its tables and its \
+             sources are listed where they change a figure.\n",
+            store.len()?
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} ({store_name}, {} quads)\n",
+            framing.intro(Language::En),
+            store.len()?
+        )?;
+    }
     for (index, answer) in answers.iter().enumerate() {
         let header = &answer.query.header;
         writeln!(out, "## {}. {}\n", index + 1, answer.query.question())?;
-        if let Some(question_ar) = &header.summary_ar {
-            writeln!(out, "{question_ar}\n")?;
-        }
-        if let Some(paper) = &header.paper {
-            writeln!(out, "**The paper:** {paper}\n")?;
+        if framing.paper {
+            if let Some(question_ar) = &header.summary_ar {
+                writeln!(out, "{question_ar}\n")?;
+            }
+            if let Some(paper) = &header.paper {
+                writeln!(out, "**The paper:** {paper}\n")?;
+            }
         }
         if let Some(description) = &header.description {
             writeln!(out, "{description}\n")?;
@@ -90,7 +186,7 @@ pub fn write_text(store: &Store, store_name: &str, mut out: impl Write) -> Resul
         if answer.table.rows.is_empty() {
             writeln!(out, "(no results)\n")?;
         } else {
-            writeln!(out, "{}\n", answer.table.render())?;
+            writeln!(out, "{}\n", framing.shown(&answer.table).render())?;
         }
         writeln!(out, "Query: `twinning query {}`\n", answer.query.slug)?;
     }

@@ -41,6 +41,8 @@ macro_rules! internal {
 internal! {
     /// The report's map (`?lang`).
     MAP = "map.rq";
+    /// The report's title and framing: the datasets the store describes (`?lang`).
+    FRAMING = "framing.rq";
     /// The report's indicators: agreements with city, country, region and axes (`?lang`).
     INDICATORS_PROFILE = "indicators_profile.rq";
     /// The report's indicators: the axes and regions diversity is measured over.

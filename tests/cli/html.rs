@@ -340,3 +340,71 @@ fn no_english_ui_word_is_left_in_the_arabic_and_french_pages() {
     }
     assert!(left.is_empty(), "English left:\n{}", left.join("\n"));
 }
+
+/// Issue 16: a report on a researcher's own cities (the shipped synthetic example) is framed by
+/// that dataset's own description, not by the paper: its title and description, no quotation of
+/// the paper, no citation of it, no empty "paper" columns, no empty disagreements section; the
+/// bundled data's report keeps all of them.
+#[test]
+fn a_report_on_other_cities_is_framed_by_their_dataset_not_by_the_paper() {
+    let sandbox = crate::common::Sandbox::new();
+    sandbox
+        .twinning()
+        .args(["load", "--vocabulary"])
+        .arg(crate::common::repository().join("examples/own-cities/agreements.ttl"))
+        .assert()
+        .success();
+    for (code, title) in [
+        (
+            "en",
+            "Example Land: twinning agreements of three fictional cities",
+        ),
+        (
+            "fr",
+            "Example Land : accords de jumelage de trois villes fictives",
+        ),
+    ] {
+        let path = sandbox.dir.path().join(format!("{code}.html"));
+        sandbox
+            .twinning()
+            .args(["report", "--format", "html", "--lang", code, "-o"])
+            .arg(&path)
+            .assert()
+            .success();
+        let html = std::fs::read_to_string(&path).expect("report written");
+        assert!(html.contains(&format!("<title>{title}")), "{code}: title");
+        assert!(html.contains("No fact in it is about a real place") || code != "en");
+        for paper in [
+            "Ismaili",
+            "class=\"paper\"",
+            "id=\"disagreements\"",
+            "Morocco",
+            "Maroc",
+        ] {
+            assert!(
+                !html.contains(paper),
+                "{code}: {paper} in a report on other cities"
+            );
+        }
+        // No column that no row fills (001's paper figure and disagreements).
+        let first = html
+            .split("<section id=\"q1\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</thead>").next())
+            .expect("question 1's table");
+        assert_eq!(first.matches("<th>").count(), 3, "{code}: {first}");
+    }
+    let text = sandbox.succeed(&["report"]).stdout;
+    let text = String::from_utf8(text).expect("UTF-8");
+    assert!(text.starts_with("# Example Land: twinning agreements"));
+    assert!(!text.contains("**The paper:**") && !text.contains("Morocco"));
+    let bundled = report("en", &sandbox.dir.path().join("bundled.html"));
+    for paper in [
+        "Ismaili",
+        "class=\"paper\"",
+        "id=\"disagreements\"",
+        "Morocco",
+    ] {
+        assert!(bundled.contains(paper), "the paper's report keeps {paper}");
+    }
+}
