@@ -78,82 +78,95 @@ pub fn bars(title: &str, categories: &[(String, f64)]) -> Result<String> {
     Ok(svg)
 }
 
-/// Bars per year, stacked by series (one per home city), with a legend.
+/// Counts by year, stacked by series: a true time axis (every year from the first to the last,
+/// so that years without agreements show as gaps), whole-number ticks on the count axis, and the
+/// legend beside the plot, where it can cover no bar. `years` are the years with data, and each
+/// series has one count per year, in that order.
 pub fn stacked_timeline(
     title: &str,
     years: &[i32],
     series: &[(String, Vec<f64>)],
 ) -> Result<String> {
+    let (Some(&first), Some(&last)) = (years.iter().min(), years.iter().max()) else {
+        return Ok(String::new());
+    };
+    let slot = |year: i32| (year - first) as u32;
+    let span = slot(last) + 1;
+    // The stacked total of each year, in whole agreements.
+    let mut totals = vec![0u32; span as usize];
+    for (_, values) in series {
+        for (year, value) in years.iter().zip(values) {
+            totals[slot(*year) as usize] += value.round() as u32;
+        }
+    }
+    let top = totals.iter().copied().max().unwrap_or(0).max(1);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (720, 360)).into_drawing_area();
         root.fill(&WHITE).map_err(chart_error)?;
-        let totals: Vec<f64> = (0..years.len())
-            .map(|i| series.iter().map(|(_, values)| values[i]).sum())
-            .collect();
-        let max = totals.iter().copied().fold(1.0, f64::max);
-        let count = years.len().max(1) as u32;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, font(18))
+        let root = root.titled(title, font(18)).map_err(chart_error)?;
+        let (plot, legend) = root.split_horizontally(560);
+        let mut chart = ChartBuilder::on(&plot)
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(40)
-            .build_cartesian_2d((0u32..count).into_segmented(), 0f64..max + 1.0)
+            .build_cartesian_2d((0u32..span).into_segmented(), 0u32..top + 1)
             .map_err(chart_error)?;
+        // At most about twelve year labels, every year when they fit.
+        let step = span.div_ceil(12).max(1);
         chart
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
-            .x_labels(years.len().max(1))
+            .x_labels(span as usize)
             .x_label_formatter(&|value| match value {
-                SegmentValue::CenterOf(index) => years
-                    .get(*index as usize)
-                    .map(i32::to_string)
-                    .unwrap_or_default(),
+                SegmentValue::CenterOf(index) if index % step == 0 => {
+                    (first + *index as i32).to_string()
+                }
                 _ => String::new(),
             })
-            .y_label_formatter(&|value| format!("{value:.0}"))
+            .y_labels((top + 2) as usize)
+            .y_label_formatter(&|value| value.to_string())
             .label_style(font(12))
             .draw()
             .map_err(chart_error)?;
-        let mut base = vec![0.0; years.len()];
-        for (colour, (name, values)) in series.iter().enumerate() {
-            let colour = PALETTE[colour % PALETTE.len()];
-            let bottoms = base.clone();
-            chart
-                .draw_series(
-                    values
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, v)| **v > 0.0)
-                        .map(|(i, v)| {
-                            let i32_index = i as u32;
-                            Rectangle::new(
-                                [
-                                    (SegmentValue::Exact(i32_index), bottoms[i]),
-                                    (SegmentValue::Exact(i32_index + 1), bottoms[i] + v),
-                                ],
-                                colour.filled(),
-                            )
-                        }),
-                )
-                .map_err(chart_error)?
-                .label(name.clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], colour.filled())
-                });
-            for (i, value) in values.iter().enumerate() {
-                base[i] += value;
+        let mut base = vec![0u32; span as usize];
+        // One legend row per series, as many as fit; then an ellipsis.
+        let rows = ((legend.dim_in_pixel().1.saturating_sub(20)) / 22) as usize;
+        for (index, (name, values)) in series.iter().enumerate() {
+            let colour = PALETTE[index % PALETTE.len()];
+            let mut bars = Vec::new();
+            for (year, value) in years.iter().zip(values) {
+                let at = slot(*year);
+                let count = value.round() as u32;
+                if count == 0 {
+                    continue;
+                }
+                let bottom = base[at as usize];
+                base[at as usize] += count;
+                bars.push(Rectangle::new(
+                    [
+                        (SegmentValue::Exact(at), bottom),
+                        (SegmentValue::Exact(at + 1), bottom + count),
+                    ],
+                    colour.filled(),
+                ));
+            }
+            chart.draw_series(bars).map_err(chart_error)?;
+            let y = 20 + 22 * index as i32;
+            if index + 1 < rows || (index + 1 == rows && series.len() == rows) {
+                legend
+                    .draw(&Rectangle::new([(4, y), (16, y + 12)], colour.filled()))
+                    .map_err(chart_error)?;
+                legend
+                    .draw(&Text::new(name.clone(), (22, y), font(12)))
+                    .map_err(chart_error)?;
+            } else if index + 1 == rows {
+                legend
+                    .draw(&Text::new("…", (22, y), font(12)))
+                    .map_err(chart_error)?;
             }
         }
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK)
-            .label_font(font(12))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(chart_error)?;
         root.present().map_err(chart_error)?;
     }
     Ok(svg)
@@ -360,6 +373,46 @@ mod tests {
         assert!((last.0 + 82.99).abs() < 1e-6 && (last.1 - 39.96).abs() < 1e-6);
         // A great circle from Dakhla to Columbus bulges north of both ends.
         assert!(arc.iter().any(|p| p.1 > 40.0));
+    }
+
+    /// Issue 16: the timeline read 0,0,1,2,2,2,3,… on its count axis, spaced 2009 and 2019 as
+    /// if consecutive, and its legend covered a bar. Years now run without gaps, counts are
+    /// whole numbers, and the legend lies right of the plot.
+    #[test]
+    fn the_timeline_has_a_time_axis_whole_counts_and_a_legend_beside_it() {
+        let svg = stacked_timeline(
+            "Timeline",
+            &[2009, 2019, 2023],
+            &[
+                ("Dakhla".to_owned(), vec![1.0, 0.0, 2.0]),
+                ("Smara".to_owned(), vec![1.0, 1.0, 0.0]),
+            ],
+        )
+        .unwrap();
+        let texts: Vec<&str> = svg
+            .split("<text")
+            .skip(1)
+            .filter_map(|text| text.split('>').nth(1)?.split('<').next())
+            .map(str::trim)
+            .collect();
+        for year in ["2009", "2011", "2015", "2023"] {
+            assert!(texts.contains(&year), "{year} on the time axis: {texts:?}");
+        }
+        let counts: Vec<&str> = texts
+            .iter()
+            .copied()
+            .filter(|t| t.parse::<f64>().is_ok_and(|n| n < 100.0))
+            .collect();
+        assert_eq!(counts, ["0", "1", "2", "3"], "whole-number ticks");
+        // The legend's text starts right of the plot area (560 px wide).
+        let dakhla = svg.split("Dakhla").next().unwrap();
+        let x: f64 = dakhla
+            .rsplit("x=\"")
+            .next()
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|x| x.parse().ok())
+            .unwrap();
+        assert!(x > 560.0, "legend at x = {x}");
     }
 
     #[test]

@@ -212,7 +212,7 @@ fn chart_for(answer: &Answer, language: Language, profile: &Profile) -> Result<O
                             profile
                                 .agreements
                                 .values()
-                                .filter(|a| &a.city == city && a.axes.contains(axis))
+                                .filter(|a| &a.city == city && a.axes.contains(&axis.slug))
                                 .count() as f64
                         })
                         .collect()
@@ -221,7 +221,11 @@ fn chart_for(answer: &Answer, language: Language, profile: &Profile) -> Result<O
             Some(charts::matrix(
                 language.text(Key::CityThemeMatrix),
                 &cities,
-                &profile.axis_labels,
+                &profile
+                    .axes
+                    .iter()
+                    .map(|axis| axis.label.clone())
+                    .collect::<Vec<_>>(),
                 &values,
             )?)
         }
@@ -317,12 +321,12 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
         ),
         (
             Key::PartnerCountries,
-            "|countries|".to_owned(),
+            format!("|{{{}}}|", language.text(Key::PartnerCountries)),
             Box::new(|i| i.partner_countries.to_string()),
         ),
         (
             Key::PartnerRegions,
-            "|regions|".to_owned(),
+            format!("|{{{}}}|", language.text(Key::PartnerRegions)),
             Box::new(|i| i.partner_regions.to_string()),
         ),
         (
@@ -358,9 +362,15 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
         (Key::ShareSocial, "social"),
         (Key::SharePolitical, "political"),
     ] {
+        // The agreements under the axis (named in the reader's language) over all of them.
+        let label = profile
+            .axes
+            .iter()
+            .find(|a| a.slug == axis)
+            .map_or(axis, |a| a.label.as_str());
         rows.push((
             key,
-            format!("|{{a : a has a {axis} theme}}| / n"),
+            format!("n({label}) / n"),
             Box::new(move |i| {
                 i.shares
                     .iter()
@@ -372,7 +382,7 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
     let unknown = language.text(Key::Unknown).to_owned();
     rows.push((
         Key::GovernanceScore,
-        "(committee + dedicated + [members ≥ EU mean staff]) / 3".to_owned(),
+        language.text(Key::GovernanceFormula).to_owned(),
         Box::new(move |i| i.governance.map_or_else(|| unknown.clone(), fixed)),
     ));
     let _ = write!(out, "<section id=\"indicators\"><h2>{}</h2><div class=\"table\"><table><thead><tr><th></th><th>{}</th>", escape(language.text(Key::Indicators)), escape(language.text(Key::Formula)));
@@ -383,7 +393,7 @@ fn indicators_section(profile: &Profile, language: Language, out: &mut String) {
     for (key, formula, value) in &rows {
         let _ = write!(
             out,
-            "<tr><th>{}</th><td><code dir=\"ltr\">{}</code></td>",
+            "<tr><th>{}</th><td><code dir=\"auto\">{}</code></td>",
             escape(language.text(*key)),
             escape(formula)
         );

@@ -154,6 +154,8 @@ pub enum Key {
     SharePolitical,
     /// Indicator: the governance score read from Table 2.
     GovernanceScore,
+    /// How the governance score is computed, in words.
+    GovernanceFormula,
     /// The label of the EU benchmark figures.
     EuBenchmark,
     /// Above a table some of whose cells are shown in English because a statement has no text in
@@ -198,7 +200,7 @@ pub enum Key {
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 62] = [
+pub const ALL_KEYS: [Key; 63] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::ReportTitleGeneric,
@@ -241,6 +243,7 @@ pub const ALL_KEYS: [Key; 62] = [
     Key::ShareSocial,
     Key::SharePolitical,
     Key::GovernanceScore,
+    Key::GovernanceFormula,
     Key::EuBenchmark,
     Key::ShownInEnglish,
     Key::EuBenchmarkSentence,
@@ -324,6 +327,9 @@ fn english(key: Key) -> &'static str {
         Key::ShareSocial => "share of agreements with a social theme",
         Key::SharePolitical => "share of agreements with a political theme",
         Key::GovernanceScore => "governance score (Table 2)",
+        Key::GovernanceFormula => {
+            "(has a cooperation committee + committee dedicated to it + [members ≥ EU mean staff]) / 3"
+        }
         Key::EuBenchmark => "EU benchmark",
         Key::ShownInEnglish => "Some cells of this table have no text in this language yet: they are shown in English, marked with their language code.",
         Key::EuBenchmarkSentence => "EU-wide surveys, as the paper reports them: {share}% of EU cities have an office dedicated to international relations, with a mean of {staff} staff. The governance score above counts a committee of at least {staff} members as meeting this benchmark.",
@@ -408,6 +414,9 @@ fn arabic(key: Key) -> &'static str {
         Key::ShareSocial => "نسبة الاتفاقيات ذات المحور الاجتماعي",
         Key::SharePolitical => "نسبة الاتفاقيات ذات المحور السياسي",
         Key::GovernanceScore => "درجة الحكامة المؤسسية (الجدول رقم 2)",
+        Key::GovernanceFormula => {
+            "(وجود لجنة للتعاون + لجنة مخصصة له + [عدد الأعضاء ≥ متوسط موظفي مدن الاتحاد الأوروبي]) / 3"
+        }
         Key::EuBenchmark => "المعيار المرجعي للاتحاد الأوروبي",
         Key::ShownInEnglish => "بعض خانات هذا الجدول لا نص لها بهذه اللغة بعد: تُعرض بالإنجليزية، مع رمز لغتها.",
         Key::EuBenchmarkSentence => "المسوحات على صعيد الاتحاد الأوروبي، كما ينقلها البحث: لدى {share}% من مدن الاتحاد الأوروبي مكتب مخصص للعلاقات الدولية، بمتوسط {staff} موظفين. وتَعُدّ درجة الحكامة أعلاه اللجنةَ التي لا يقل عدد أعضائها عن {staff} مستوفيةً لهذا المعيار.",
@@ -496,6 +505,9 @@ fn french(key: Key) -> &'static str {
         Key::ShareSocial => "part des accords à thème social",
         Key::SharePolitical => "part des accords à thème politique",
         Key::GovernanceScore => "score de gouvernance (tableau 2)",
+        Key::GovernanceFormula => {
+            "(commission de coopération + commission qui lui est dédiée + [membres ≥ effectif moyen UE]) / 3"
+        }
         Key::EuBenchmark => "référence de l'UE",
         Key::ShownInEnglish => "Certaines cellules de ce tableau n'ont pas encore de texte dans cette langue : elles sont présentées en anglais, marquées du code de leur langue.",
         Key::EuBenchmarkSentence => "Enquêtes à l'échelle de l'UE, telles que l'article les rapporte : {share} % des villes de l'UE ont un bureau consacré aux relations internationales, avec en moyenne {staff} agents. Le score de gouvernance ci-dessus compte une commission d'au moins {staff} membres comme atteignant cette référence.",

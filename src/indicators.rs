@@ -15,14 +15,20 @@ pub fn entropy(counts: &[f64]) -> f64 {
     if total <= 0.0 {
         return 0.0;
     }
-    -counts
+    let entropy = -counts
         .iter()
         .filter(|&&c| c > 0.0)
         .map(|&c| {
             let p = c / total;
             p * p.ln()
         })
-        .sum::<f64>()
+        .sum::<f64>();
+    // One category gives −(1 · ln 1) = −0, which prints as "-0.000".
+    if entropy <= 0.0 {
+        0.0
+    } else {
+        entropy
+    }
 }
 
 /// Evenness `J = H / ln K` over `categories` possible categories (1 when spread evenly over all
@@ -67,11 +73,8 @@ pub struct Profile {
     pub agreements: BTreeMap<String, AgreementProfile>,
     /// Number of regions in the world-regions scheme.
     pub region_count: usize,
-    /// Axis slugs of the themes scheme, in order.
-    pub axes: Vec<String>,
-    /// The axes' labels in the profile's language (the slug where there is none), in the same
-    /// order.
-    pub axis_labels: Vec<String>,
+    /// The axes of the themes scheme (its top concepts), in order.
+    pub axes: Vec<Axis>,
     /// Table 2 per home city: (has a cooperation committee, dedicated to international
     /// cooperation, member count), each possibly unknown.
     pub governance: BTreeMap<String, CouncilAnswers>,
@@ -79,6 +82,15 @@ pub struct Profile {
     pub eu_mean_staff: Option<f64>,
     /// The EU survey's share (0–1) of cities with an international relations office.
     pub eu_office_share: Option<f64>,
+}
+
+/// One of the paper's theme axes: a top concept of the themes scheme.
+#[derive(Debug, Clone, Default)]
+pub struct Axis {
+    /// The last segment of its IRI (`economic`): what agreements are marked with.
+    pub slug: String,
+    /// Its label in the profile's language (the slug where there is none).
+    pub label: String,
 }
 
 fn text(solution: &oxigraph::sparql::QuerySolution, name: &str) -> Option<String> {
@@ -117,10 +129,8 @@ impl Profile {
                 Some("axes") => {
                     let concept = text(&solution, "concept").unwrap_or_default();
                     let slug = concept.rsplit('/').next().unwrap_or_default().to_owned();
-                    profile
-                        .axis_labels
-                        .push(text(&solution, "label").unwrap_or_else(|| slug.clone()));
-                    profile.axes.push(slug);
+                    let label = text(&solution, "label").unwrap_or_else(|| slug.clone());
+                    profile.axes.push(Axis { slug, label });
                 }
                 _ => {}
             }
@@ -178,7 +188,11 @@ impl Profile {
         };
         let regions = count_by(&|a| a.region.clone());
         let countries = count_by(&|a| a.country.clone());
-        let mut axes: BTreeMap<String, f64> = self.axes.iter().map(|a| (a.clone(), 0.0)).collect();
+        let mut axes: BTreeMap<String, f64> = self
+            .axes
+            .iter()
+            .map(|axis| (axis.slug.clone(), 0.0))
+            .collect();
         for agreement in &agreements {
             for axis in &agreement.axes {
                 *axes.entry(axis.clone()).or_default() += 1.0;
@@ -206,7 +220,7 @@ impl Profile {
             shares: self
                 .axes
                 .iter()
-                .map(|axis| (axis.clone(), share(axis)))
+                .map(|axis| (axis.slug.clone(), share(&axis.slug)))
                 .collect(),
             governance: self.governance_score(city),
         }
@@ -285,6 +299,8 @@ mod tests {
         // Over the paper's 7 regions: J = H / ln 7 = 0.59050…
         assert!((evenness(&[10.0, 4.0, 2.0, 2.0], 7) - 0.590_50).abs() < 1e-5);
         assert!(close(entropy(&[5.0]), 0.0));
+        // Printed in the report: a city with one partner region reads 0.000, not -0.000.
+        assert_eq!(format!("{:.3}", entropy(&[5.0])), "0.000");
         assert!(close(entropy(&[]), 0.0));
         assert!(close(evenness(&[1.0], 1), 0.0));
     }

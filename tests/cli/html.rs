@@ -408,3 +408,45 @@ fn a_report_on_other_cities_is_framed_by_their_dataset_not_by_the_paper() {
         assert!(bundled.contains(paper), "the paper's report keeps {paper}");
     }
 }
+
+/// Issue 16: the indicators' formulas are in the reader's language too (they are code, which the
+/// catalogue scan leaves out): axis names, partner countries and regions, the governance score.
+#[test]
+fn the_indicator_formulas_are_in_the_readers_language() {
+    let directory = tempfile::tempdir().expect("tempdir");
+    for (code, expected) in [
+        (
+            "fr",
+            [
+                "n(Liens économiques) / n",
+                "|{pays partenaires}|",
+                "commission de coopération",
+            ],
+        ),
+        ("ar", ["/ n", "|{الدول الشريكة}|", "وجود لجنة للتعاون"]),
+    ] {
+        let html = report(code, &directory.path().join(format!("{code}.html")));
+        let section = html
+            .split("<section id=\"indicators\">")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .expect("the indicators section");
+        for text in expected {
+            assert!(section.contains(text), "{code}: {text}");
+        }
+        for english in [
+            "theme",
+            "committee",
+            "countries",
+            "regions",
+            "economic",
+            "staff",
+        ] {
+            assert!(
+                !section.contains(english),
+                "{code}: '{english}' in the indicators"
+            );
+        }
+        assert!(!section.contains("-0.000"), "{code}: a negative zero");
+    }
+}
