@@ -333,17 +333,145 @@ pub fn map(
                     colour.filled(),
                 )))
                 .map_err(chart_error)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    point.label.clone(),
-                    (point.at.0 + 1.5, point.at.1 + 1.5),
-                    font(if point.home { 12 } else { 10 }),
-                )))
+        }
+        // Labels in pixels, placed so that none covers another or a city's dot; a label moved
+        // away from its dot is tied to it by a leader line.
+        let pixels: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&p.at)).collect();
+        let area = root.dim_in_pixel();
+        let placed = place_labels(points, &pixels, (area.0 as i32, area.1 as i32));
+        for ((point, &dot), label) in points.iter().zip(&pixels).zip(&placed) {
+            if label.leader {
+                let to = label.nearest_edge(dot);
+                root.draw(&PathElement::new(
+                    vec![dot, to],
+                    BLACK.mix(0.75).stroke_width(1),
+                ))
                 .map_err(chart_error)?;
+            }
+            root.draw(&Text::new(
+                point.label.clone(),
+                (label.left, label.top),
+                font(label_size(point)),
+            ))
+            .map_err(chart_error)?;
         }
         root.present().map_err(chart_error)?;
     }
     Ok(svg)
+}
+
+fn label_size(point: &MapPoint) -> u32 {
+    if point.home {
+        12
+    } else {
+        10
+    }
+}
+
+/// Where a map label goes: its box in pixels, and whether it is away from its dot.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct LabelBox {
+    left: i32,
+    top: i32,
+    width: i32,
+    height: i32,
+    leader: bool,
+}
+
+impl LabelBox {
+    fn overlaps(&self, other: &LabelBox) -> bool {
+        self.left < other.left + other.width
+            && other.left < self.left + self.width
+            && self.top < other.top + other.height
+            && other.top < self.top + self.height
+    }
+
+    /// The point of the box's edge nearest to `from`, where a leader line ends.
+    fn nearest_edge(&self, from: (i32, i32)) -> (i32, i32) {
+        (
+            from.0.clamp(self.left, self.left + self.width),
+            from.1.clamp(self.top, self.top + self.height),
+        )
+    }
+}
+
+/// Places one label per point, home cities first: beside its dot if that space is free, else at
+/// growing distances around it (with a leader line), never over another label or dot and inside
+/// `area`. A label's size is estimated from its characters (0.62 em each, a little more than
+/// the sans-serif fonts browsers use for Latin and Arabic).
+fn place_labels(points: &[MapPoint], pixels: &[(i32, i32)], area: (i32, i32)) -> Vec<LabelBox> {
+    let size = |point: &MapPoint| {
+        let em = label_size(point) as f64;
+        (
+            (point.label.chars().count() as f64 * em * 0.62).ceil() as i32 + 2,
+            em as i32 + 3,
+        )
+    };
+    // Dots are obstacles too.
+    let mut taken: Vec<LabelBox> = pixels
+        .iter()
+        .map(|&(x, y)| LabelBox {
+            left: x - 4,
+            top: y - 4,
+            width: 9,
+            height: 9,
+            leader: false,
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by_key(|&i| (!points[i].home, pixels[i].1, pixels[i].0));
+    let mut placed = vec![None; points.len()];
+    for i in order {
+        let (width, height) = size(&points[i]);
+        let (x, y) = pixels[i];
+        let mut candidates = Vec::new();
+        for (ring, distance) in [6, 16, 28, 42, 58, 76, 96].into_iter().enumerate() {
+            // Right, left, above, below, then the diagonals.
+            for (dx, dy) in [
+                (1, 0),
+                (-1, 0),
+                (0, -1),
+                (0, 1),
+                (1, -1),
+                (-1, -1),
+                (1, 1),
+                (-1, 1),
+            ] {
+                let left = match dx {
+                    1 => x + distance,
+                    -1 => x - distance - width,
+                    _ => x - width / 2,
+                };
+                let top = match dy {
+                    -1 => y - distance - height,
+                    1 => y + distance,
+                    _ => y - height / 2,
+                };
+                candidates.push(LabelBox {
+                    left,
+                    top,
+                    width,
+                    height,
+                    leader: ring > 0,
+                });
+            }
+        }
+        let inside = |b: &LabelBox| {
+            b.left >= 0 && b.top >= 0 && b.left + b.width <= area.0 && b.top + b.height <= area.1
+        };
+        let choice = candidates
+            .iter()
+            .find(|b| inside(b) && !taken.iter().any(|t| t.overlaps(b)))
+            .or_else(|| candidates.iter().find(|b| inside(b)))
+            .copied()
+            .unwrap_or(candidates[0]);
+        taken.push(choice);
+        placed[i] = Some(choice);
+    }
+    placed
+        .into_iter()
+        .map(|b| b.expect("every point placed"))
+        .collect()
 }
 
 /// Parses the bundled land outline: one ring per line, `lon,lat` pairs; `#` lines are comments.

@@ -106,9 +106,37 @@ fn html_table(
         );
     }
     out.push_str("</tr></thead><tbody>");
+    let url_column = table.columns.iter().position(|c| c == "url");
     for (index, row) in table.rows.iter().enumerate() {
         out.push_str("<tr>");
+        // The row's web addresses (a reference may print several): links, shown decoded.
+        let urls: Vec<&str> = url_column
+            .map(|c| row[c].split(" | ").filter(|u| is_web(u)).collect())
+            .unwrap_or_default();
         for (column, value) in row.iter().enumerate() {
+            if Some(column) == url_column && !urls.is_empty() {
+                out.push_str("<td class=\"url\">");
+                for (n, url) in urls.iter().enumerate() {
+                    let _ = write!(
+                        out,
+                        "{}<a href=\"{}\"><bdi dir=\"ltr\">{}</bdi></a>",
+                        if n > 0 { "<br>" } else { "" },
+                        escape(url),
+                        escape(&decoded(url))
+                    );
+                }
+                out.push_str("</td>");
+                continue;
+            }
+            if table.columns[column] == "title" && !value.is_empty() && !urls.is_empty() {
+                let _ = write!(
+                    out,
+                    "<td><a href=\"{}\"><bdi>{}</bdi></a></td>",
+                    escape(urls[0]),
+                    escape(value)
+                );
+                continue;
+            }
             let numeric = !value.is_empty() && value.parse::<f64>().is_ok();
             // A text cell is isolated, so that a Latin name, an identifier or a URL keeps its
             // own direction inside an Arabic table.
@@ -116,7 +144,8 @@ fn html_table(
             let _ = if numeric {
                 write!(out, "<td class=\"n\">{value}</td>")
             } else if value.is_empty() {
-                write!(out, "<td></td>")
+                // No value: a dash, as tables print it, rather than a cell that looks lost.
+                write!(out, "<td class=\"none\">—</td>")
             } else if let Some(tag) = foreign(index, column) {
                 write!(
                     out,
@@ -130,6 +159,20 @@ fn html_table(
         out.push_str("</tr>");
     }
     out.push_str("</tbody></table></div>");
+}
+
+/// Whether `text` is a web address a report may link to (http or https, nothing else).
+fn is_web(text: &str) -> bool {
+    (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(char::is_whitespace)
+}
+
+/// A web address as a reader reads it: percent-encoded UTF-8 (Arabic paths) decoded; the link
+/// itself keeps the address as printed.
+fn decoded(url: &str) -> String {
+    percent_encoding::percent_decode_str(url)
+        .decode_utf8()
+        .map_or_else(|_| url.to_owned(), |text| text.into_owned())
 }
 
 /// Pairs (label, number) from two columns of a table.
@@ -429,7 +472,7 @@ th{background:#eef0f6}td.n{text-align:end;font-variant-numeric:tabular-nums}
 sup.lang{font-size:.7rem;color:#555;text-transform:uppercase}.note{font-size:.85rem;color:#444}
 figure{margin:1rem 0}figure svg{max-width:100%;height:auto;direction:ltr}
 details{margin:.5rem 0}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto;direction:ltr;text-align:left;font-size:.8rem}
-nav ol{columns:2}footer{margin-top:3rem;font-size:.8rem;color:#555}
+nav ol{columns:2;column-gap:3rem;padding-inline-start:2.4rem}nav li{break-inside:avoid;margin-bottom:.25rem}td.url{overflow-wrap:anywhere;min-width:14rem}footer{margin-top:3rem;font-size:.8rem;color:#555}
 ";
 
 /// Writes the whole report as HTML.

@@ -450,3 +450,90 @@ fn the_indicator_formulas_are_in_the_readers_language() {
         assert!(!section.contains("-0.000"), "{code}: a negative zero");
     }
 }
+
+/// Issue 16: in a real browser, in every language, no two labels of the map overlap (their
+/// rendered boxes, measured by Chromium) and no cell of the disagreements table is empty.
+#[test]
+fn in_chromium_no_map_labels_overlap_and_no_disagreement_cell_is_empty() {
+    let Some(browser) = crate::common::chromium() else {
+        return;
+    };
+    let directory = tempfile::tempdir().expect("tempdir");
+    // Writes what it measures into the page, which --dump-dom prints.
+    let probe = r#"<script>
+      const boxes = [...document.querySelectorAll('#map svg text')]
+        .filter(t => t.textContent.trim() && t.getBBox().width > 0)
+        .map(t => [t.textContent.trim(), t.getBBox()]);
+      const overlaps = [];
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const [a, p] = boxes[i], [b, q] = boxes[j];
+        if (p.x < q.x + q.width && q.x < p.x + p.width && p.y < q.y + q.height && q.y < p.y + p.height)
+          overlaps.push(a + ' / ' + b);
+      }
+      const empty = [...document.querySelectorAll('#disagreements td')].filter(td => !td.textContent.trim()).length;
+      const cells = document.querySelectorAll('#disagreements td').length;
+      document.body.setAttribute('data-probe', JSON.stringify({labels: boxes.length, overlaps, empty, cells}));
+    </script></body>"#;
+    for language in ["en", "ar", "fr"] {
+        let path = directory.path().join(format!("report-{language}.html"));
+        let html = report(language, &path).replace("</body>", probe);
+        std::fs::write(&path, html).expect("write the probed report");
+        let output = Command::new(&browser)
+            .args(crate::common::HEADLESS)
+            .arg(format!(
+                "--user-data-dir={}",
+                directory
+                    .path()
+                    .join(format!("profile-{language}"))
+                    .display()
+            ))
+            .args(["--window-size=1200,2400", "--dump-dom"])
+            .arg(format!("file://{}", path.display()))
+            .output()
+            .expect("run Chromium");
+        let dom = String::from_utf8_lossy(&output.stdout);
+        let probe = dom
+            .split("data-probe=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the probe ran")
+            .replace("&quot;", "\"");
+        let probe: serde_json::Value = serde_json::from_str(&probe).expect("JSON");
+        assert!(probe["labels"].as_u64() >= Some(20), "{language}: {probe}");
+        assert_eq!(
+            probe["overlaps"],
+            serde_json::json!([]),
+            "{language}: {probe}"
+        );
+        assert!(probe["cells"].as_u64() >= Some(100), "{language}: {probe}");
+        assert_eq!(probe["empty"], 0, "{language}: {probe}");
+    }
+}
+
+/// Issue 16: the sources table showed percent-encoded addresses and no links. Each address is a
+/// link, shown decoded (an Arabic path reads in Arabic), and each title links to its source;
+/// only http(s) addresses become links.
+#[test]
+fn the_sources_are_links_shown_decoded() {
+    let directory = tempfile::tempdir().expect("tempdir");
+    let html = report("en", &directory.path().join("report.html"));
+    let sources = html
+        .split("<section id=\"q12\"")
+        .nth(1)
+        .and_then(|rest| rest.split("</section>").next())
+        .expect("the sources section");
+    let links = sources.matches("<a href=\"http").count();
+    assert!(
+        links >= 36,
+        "{links} links (a title and an address per row)"
+    );
+    assert!(
+        sources.contains("communedakhla.ma/ar/تفاقية-توأمة"),
+        "decoded Arabic path"
+    );
+    assert!(
+        sources.contains("href=\"https://www.communedakhla.ma/ar/%D8%AA"),
+        "link as printed"
+    );
+    assert!(!sources.contains("href=\"javascript"));
+}
