@@ -91,16 +91,17 @@ impl Framing {
         }
     }
 
-    /// A table as the report shows it: without the columns that no row fills (the paper's
-    /// figures, where no paper is cited).
+    /// A table as the report shows it, to be read: without the identifier columns that the
+    /// query results carry for joining (`*_iri`, `*_qid`), and, where no paper is cited,
+    /// without the columns that no row fills (the paper's figures).
     pub fn shown(&self, table: &Table) -> Table {
-        if self.paper {
-            return table.clone();
-        }
         let mut shown = table.clone();
         for column in &table.columns {
             let index = shown.columns.iter().position(|c| c == column);
-            if index.is_some_and(|index| shown.rows.iter().all(|row| row[index].is_empty())) {
+            let identifier = column.ends_with("_iri") || column.ends_with("_qid");
+            let empty =
+                index.is_some_and(|index| shown.rows.iter().all(|row| row[index].is_empty()));
+            if identifier || (empty && !self.paper) {
                 shown = shown.without(column);
             }
         }
