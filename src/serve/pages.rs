@@ -171,8 +171,16 @@ fn describe(state: &State, entity: &NamedNode, page: usize) -> Result<Descriptio
     })
 }
 
-/// The reader's language from Accept-Language (ar, en or fr; English when none of them).
+/// The reader's language: `?lang=ar|en|fr` in the URL when given (so that a link can choose it),
+/// else Accept-Language (ar, en or fr; English when none of them).
 fn preferred_language(request: &Request<Body>) -> Language {
+    let chosen = parameters(request.uri().query().unwrap_or_default())
+        .into_iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, code)| Language::ALL.into_iter().find(|l| l.code() == code));
+    if let Some(language) = chosen {
+        return language;
+    }
     let header = request
         .headers()
         .get(header::ACCEPT_LANGUAGE)
@@ -356,16 +364,18 @@ fn entity_page(
     if page > 1 {
         let _ = write!(
             pager,
-            "<a rel=\"prev\" href=\"{stem}?page={}\">{}</a> ",
+            "<a rel=\"prev\" href=\"{stem}?page={}&amp;lang={}\">{}</a> ",
             page - 1,
+            language.code(),
             language.text(Key::PreviousPage)
         );
     }
     if description.more_incoming {
         let _ = write!(
             pager,
-            "<a rel=\"next\" href=\"{stem}?page={}\">{}</a>",
+            "<a rel=\"next\" href=\"{stem}?page={}&amp;lang={}\">{}</a>",
             page + 1,
+            language.code(),
             language.text(Key::NextPage)
         );
     }

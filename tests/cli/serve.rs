@@ -364,6 +364,20 @@ fn entities_dereference_by_content_negotiation_and_suffix() {
         "Accept-Language: ar",
     ]);
     assert!(arabic.contains("<h1>الداخلة</h1>") && arabic.contains("dir=\"rtl\""));
+    // ?lang= chooses the language over Accept-Language (a link can), and the page links its
+    // other languages.
+    let (_, _, french) = curl(&[
+        &format!("{page}?lang=fr"),
+        "-H",
+        "Accept: text/html",
+        "-H",
+        "Accept-Language: ar",
+    ]);
+    assert!(
+        french.contains("<html lang=\"fr\" dir=\"ltr\">"),
+        "{french}"
+    );
+    assert!(french.contains("href=\"?lang=ar\"") && french.contains("href=\"?lang=en\""));
     for (suffix, marker) in [
         (".ttl", "city:dakhla"),
         (".nt", "<https://w3id.org/twinning/id/city/dakhla>"),
@@ -752,7 +766,7 @@ fn incoming_links_come_a_page_at_a_time() {
     };
     assert_eq!(rows(&first), 100, "a full first page");
     assert!(
-        first.contains("rel=\"next\" href=\"/id/status/signed?page=2\""),
+        first.contains("rel=\"next\" href=\"/id/status/signed?page=2&amp;lang=en\""),
         "{first}"
     );
     let (_, _, second) = curl(&[&format!("{url}?page=2"), "-H", "Accept: text/html"]);
