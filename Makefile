@@ -51,9 +51,9 @@ deps:
 VENV = $(HOME)/.cache/twinning/venv
 # The notebook's packages (examples/README.md) come too, so the test that runs it can.
 CLIENTS = SPARQLWrapper==2.0.0 rdflib==7.6.0 pyoxigraph==0.5.13 pandas==3.1.1 matplotlib==3.11.2 \
-	nbclient==0.11.0 nbformat==5.11.1 ipykernel==7.4.0
+	nbclient==0.11.0 nbformat==5.11.1 ipykernel==7.4.0 networkx==3.6.1
 clients:
-	@if ! "$(VENV)/bin/python" -c 'import SPARQLWrapper, rdflib, nbclient, pandas, matplotlib, pyoxigraph, sys; sys.exit(rdflib.__version__ != "7.6.0")' 2>/dev/null; then \
+	@if ! "$(VENV)/bin/python" -c 'import SPARQLWrapper, rdflib, nbclient, pandas, matplotlib, pyoxigraph, networkx, sys; sys.exit(rdflib.__version__ != "7.6.0")' 2>/dev/null; then \
 		echo "installing $(CLIENTS) into $(VENV) (for the client and interop tests)"; \
 		{ [ -x "$(VENV)/bin/python" ] || python3 -m venv "$(VENV)"; } && "$(VENV)/bin/pip" install -q $(CLIENTS) \
 			|| echo "warning: could not install $(CLIENTS); the tests that need them will be skipped"; \

@@ -79,7 +79,8 @@ impl RdfSyntax {
     }
 }
 
-/// Output formats of `twinning export`: the RDF syntaxes, and the agreements as CSV.
+/// Output formats of `twinning export`: the RDF syntaxes, the agreements as CSV, the city
+/// network as GraphML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// Turtle: pretty and byte-for-byte deterministic
@@ -98,6 +99,9 @@ pub enum ExportFormat {
     Csv,
     /// QuickStatements (v1) for the twinnings Wikidata lacks
     Quickstatements,
+    /// The city network for network-analysis tools: GraphML (cities as nodes, agreements as
+    /// edges)
+    Graphml,
 }
 
 impl ExportFormat {
@@ -110,7 +114,7 @@ impl ExportFormat {
             Self::Nquads => Some(RdfSyntax::Nquads),
             Self::Rdfxml => Some(RdfSyntax::Rdfxml),
             Self::Jsonld => Some(RdfSyntax::Jsonld),
-            Self::Csv | Self::Quickstatements => None,
+            Self::Csv | Self::Quickstatements | Self::Graphml => None,
         }
     }
 
@@ -123,6 +127,7 @@ impl ExportFormat {
         match extension.as_deref() {
             Some("csv") => return Ok(Self::Csv),
             Some("qs") => return Ok(Self::Quickstatements),
+            Some("graphml") => return Ok(Self::Graphml),
             _ => {}
         }
         Ok(match RdfSyntax::from_path(path, "--format")? {

@@ -23,6 +23,7 @@ pub mod jsonld;
 pub mod limits;
 pub mod load;
 pub mod matching;
+pub mod network;
 pub mod output;
 pub mod progress;
 pub mod report;

@@ -43,6 +43,10 @@ internal! {
     MAP = "map.rq";
     /// The report's title and framing: the datasets the store describes (`?lang`).
     FRAMING = "framing.rq";
+    /// `export --format graphml`: the cities.
+    NETWORK_NODES = "network_nodes.rq";
+    /// `export --format graphml`: the agreements.
+    NETWORK_EDGES = "network_edges.rq";
     /// The report's indicators: agreements with city, country, region and axes (`?lang`).
     INDICATORS_PROFILE = "indicators_profile.rq";
     /// The report's indicators: the axes and regions diversity is measured over.

@@ -34,6 +34,7 @@ pub fn run(location: &Location, args: &ExportArgs) -> Result<()> {
             (ExportFormat::Quickstatements, None) => {
                 write_quickstatements(&session.store, args.wikidata.as_deref(), out)
             }
+            (ExportFormat::Graphml, None) => crate::network::write_graphml(&session.store, out),
             (_, None) => spreadsheet::export(&session.store, out),
         }
     })

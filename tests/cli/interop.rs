@@ -254,3 +254,71 @@ fn the_research_queries_answer_identically_on_virtuoso() {
         }
     }
 }
+
+/// Issue 17: `export --format graphml` is the city network for network-analysis tools. networkx
+/// reads it: one node per city with its names, country, region, point and Wikidata item, one
+/// directed edge per agreement (home city to partner) with its kind, status, year and themes;
+/// each home city's out-degree is its number of agreements (query 001).
+#[test]
+fn the_graphml_export_opens_in_networkx_with_the_city_network() {
+    let Some(python) = python_with_clients() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").assert().success();
+    let file = sandbox.dir.path().join("network.graphml");
+    sandbox.succeed(&["export", "-o", file.to_str().expect("UTF-8 path")]);
+    let output = std::process::Command::new(&python)
+        .arg(repository().join("tests/clients/networkx_graphml.py"))
+        .arg(&file)
+        .output()
+        .expect("run Python");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let graph: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(graph["directed"], true);
+    assert_eq!(
+        graph["edges"].as_array().map(Vec::len),
+        Some(18),
+        "Table 1's rows"
+    );
+    let dakhla = &graph["nodes"]["https://w3id.org/twinning/id/city/dakhla"];
+    assert_eq!(dakhla["label"], "Dakhla");
+    assert_eq!(dakhla["label_ar"], "الداخلة");
+    assert_eq!(dakhla["qid"], "Q345204");
+    assert_eq!(dakhla["home"], true);
+    assert_eq!(dakhla["latitude"], 23.68477);
+    let boujdour = &graph["nodes"]["https://w3id.org/twinning/id/city/boujdour"];
+    assert!(
+        boujdour.get("qid").is_none(),
+        "no QID where none is confirmed"
+    );
+    let sorrento = &graph["nodes"]["https://w3id.org/twinning/id/city/sorrento"];
+    assert_eq!(sorrento["country"], "Italy");
+    assert_eq!(sorrento["region"], "Western Europe");
+    let edge = graph["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| e[2]["id"] == "https://w3id.org/twinning/id/agreement/boujdour-battipaglia-2022")
+        .expect("Boujdour - Battipaglia");
+    assert_eq!(edge[0], "https://w3id.org/twinning/id/city/boujdour");
+    assert_eq!(edge[2]["year"], 2022);
+    assert!(edge[2]["themes"]
+        .as_str()
+        .is_some_and(|t| t.contains("Tourism")));
+    // Out-degrees are the agreements per city, as query 001 counts them.
+    for row in sandbox.select(&["001_agreements_per_city"]) {
+        if row["city"] != "Total" {
+            assert_eq!(
+                graph["home_degrees"][&row["city_iri"]].to_string(),
+                row["table"],
+                "{}",
+                row["city"]
+            );
+        }
+    }
+}
