@@ -47,6 +47,10 @@ internal! {
     NETWORK_NODES = "network_nodes.rq";
     /// `export --format graphml`: the agreements.
     NETWORK_EDGES = "network_edges.rq";
+    /// `link`: candidate items, sent to Wikidata (`?name` values filled by [`with_values`]).
+    WIKIDATA_CANDIDATES = "wikidata_candidates.rq";
+    /// `wikidata-diff`: Wikidata's P190 statements (`?item` values filled by [`with_values`]).
+    WIKIDATA_STATEMENTS = "wikidata_statements.rq";
     /// The report's indicators: agreements with city, country, region and axes (`?lang`).
     INDICATORS_PROFILE = "indicators_profile.rq";
     /// The report's indicators: the axes and regions diversity is measured over.
@@ -288,56 +292,67 @@ fn declare(
     parameters: &[(Variable, GroundTerm)],
     declared: &mut Vec<Variable>,
 ) {
+    each_values_block(pattern, &mut |variables, bindings| {
+        for (variable, value) in parameters {
+            if let Some(column) = variables.iter().position(|v| v == variable) {
+                for row in bindings.iter_mut() {
+                    row[column] = Some(value.clone());
+                }
+                if !declared.contains(variable) {
+                    declared.push(variable.clone());
+                }
+            }
+        }
+        // Rows that differed only by the default are now one.
+        let mut unique = Vec::with_capacity(bindings.len());
+        for row in bindings.drain(..) {
+            if !unique.contains(&row) {
+                unique.push(row);
+            }
+        }
+        *bindings = unique;
+    });
+}
+
+type Bindings = Vec<Vec<Option<GroundTerm>>>;
+
+/// Calls `visit` on every VALUES block of `pattern`: in subqueries and EXISTS too, but not in
+/// SERVICE calls (what a remote endpoint runs is its own).
+fn each_values_block(
+    pattern: &mut GraphPattern,
+    visit: &mut dyn FnMut(&[Variable], &mut Bindings),
+) {
     match pattern {
         GraphPattern::Values {
             variables,
             bindings,
-        } => {
-            for (variable, value) in parameters {
-                if let Some(column) = variables.iter().position(|v| v == variable) {
-                    for row in bindings.iter_mut() {
-                        row[column] = Some(value.clone());
-                    }
-                    if !declared.contains(variable) {
-                        declared.push(variable.clone());
-                    }
-                }
-            }
-            // Rows that differed only by the default are now one.
-            let mut unique = Vec::with_capacity(bindings.len());
-            for row in bindings.drain(..) {
-                if !unique.contains(&row) {
-                    unique.push(row);
-                }
-            }
-            *bindings = unique;
-        }
+        } => visit(variables, bindings),
         GraphPattern::Join { left, right }
         | GraphPattern::Union { left, right }
         | GraphPattern::Minus { left, right } => {
-            declare(left, parameters, declared);
-            declare(right, parameters, declared);
+            each_values_block(left, visit);
+            each_values_block(right, visit);
         }
         GraphPattern::LeftJoin {
             left,
             right,
             expression,
         } => {
-            declare(left, parameters, declared);
-            declare(right, parameters, declared);
+            each_values_block(left, visit);
+            each_values_block(right, visit);
             if let Some(expression) = expression {
-                declare_in_expression(expression, parameters, declared);
+                each_values_block_in(expression, visit);
             }
         }
         GraphPattern::Filter { expr, inner } => {
-            declare_in_expression(expr, parameters, declared);
-            declare(inner, parameters, declared);
+            each_values_block_in(expr, visit);
+            each_values_block(inner, visit);
         }
         GraphPattern::Extend {
             inner, expression, ..
         } => {
-            declare_in_expression(expression, parameters, declared);
-            declare(inner, parameters, declared);
+            each_values_block_in(expression, visit);
+            each_values_block(inner, visit);
         }
         GraphPattern::Graph { inner, .. }
         | GraphPattern::OrderBy { inner, .. }
@@ -345,26 +360,19 @@ fn declare(
         | GraphPattern::Distinct { inner }
         | GraphPattern::Reduced { inner }
         | GraphPattern::Slice { inner, .. }
-        | GraphPattern::Group { inner, .. } => declare(inner, parameters, declared),
-        // What a remote endpoint runs is its own.
+        | GraphPattern::Group { inner, .. } => each_values_block(inner, visit),
         #[allow(unreachable_patterns)]
         _ => (),
     }
 }
 
-/// [`declare`] for the EXISTS patterns of an expression.
-fn declare_in_expression(
+/// [`each_values_block`] for the EXISTS patterns of an expression.
+fn each_values_block_in(
     expression: &mut Expression,
-    parameters: &[(Variable, GroundTerm)],
-    declared: &mut Vec<Variable>,
+    visit: &mut dyn FnMut(&[Variable], &mut Bindings),
 ) {
-    let mut each = |children: &mut [&mut Expression]| {
-        for child in children {
-            declare_in_expression(child, parameters, declared);
-        }
-    };
     match expression {
-        Expression::Exists(pattern) => declare(pattern, parameters, declared),
+        Expression::Exists(pattern) => each_values_block(pattern, visit),
         Expression::Or(a, b)
         | Expression::And(a, b)
         | Expression::Equal(a, b)
@@ -376,18 +384,79 @@ fn declare_in_expression(
         | Expression::Add(a, b)
         | Expression::Subtract(a, b)
         | Expression::Multiply(a, b)
-        | Expression::Divide(a, b) => each(&mut [a, b]),
-        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => each(&mut [a]),
-        Expression::If(a, b, c) => each(&mut [a, b, c]),
+        | Expression::Divide(a, b) => {
+            each_values_block_in(a, visit);
+            each_values_block_in(b, visit);
+        }
+        Expression::UnaryPlus(a) | Expression::UnaryMinus(a) | Expression::Not(a) => {
+            each_values_block_in(a, visit);
+        }
+        Expression::If(a, b, c) => {
+            for child in [a, b, c] {
+                each_values_block_in(child, visit);
+            }
+        }
         Expression::In(a, list) => {
-            each(&mut [a]);
-            list.iter_mut().for_each(|child| each(&mut [child]));
+            each_values_block_in(a, visit);
+            for child in list {
+                each_values_block_in(child, visit);
+            }
         }
         Expression::Coalesce(list) | Expression::FunctionCall(_, list) => {
-            list.iter_mut().for_each(|child| each(&mut [child]));
+            for child in list {
+                each_values_block_in(child, visit);
+            }
         }
         _ => (),
     }
+}
+
+/// The text of a query the program sends elsewhere (to Wikidata's query service), with the
+/// rows of its `VALUES ?variable { }` blocks set to `values`, one row each: set in the parsed
+/// query and serialized by spargebra, never spliced into the text. The file's leading comment
+/// lines are kept above it, for a reader of `--print-query`.
+pub fn with_values(query: Internal, variable: &str, values: &[Term]) -> Result<String> {
+    let mut parsed = spargebra::SparqlParser::new()
+        .parse_query(query.text)
+        .map_err(|e| Error::SparqlSyntax {
+            origin: query.path.to_owned(),
+            message: e.to_string(),
+        })?;
+    let spargebra::Query::Select { pattern, .. } = &mut parsed else {
+        return Err(Error::Invalid(format!("{}: a SELECT query", query.path)));
+    };
+    let rows = values
+        .iter()
+        .map(|value| match value {
+            Term::NamedNode(node) => Ok(vec![Some(GroundTerm::NamedNode(node.clone()))]),
+            Term::Literal(literal) => Ok(vec![Some(GroundTerm::Literal(literal.clone()))]),
+            other => Err(Error::Invalid(format!(
+                "{}: cannot send {other}",
+                query.path
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let variable = Variable::new_unchecked(variable);
+    let mut filled = false;
+    each_values_block(pattern, &mut |variables, bindings| {
+        if variables == std::slice::from_ref(&variable) {
+            bindings.clone_from(&rows);
+            filled = true;
+        }
+    });
+    if !filled {
+        return Err(Error::Invalid(format!(
+            "{}: no VALUES {variable} block to fill",
+            query.path
+        )));
+    }
+    let comments: String = query
+        .text
+        .lines()
+        .take_while(|line| line.starts_with('#'))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    Ok(format!("{comments}{parsed}\n"))
 }
 
 /// `pattern` joined with `values` below its solution modifiers, extensions, filters and grouping.
@@ -721,5 +790,43 @@ mod tests {
             error.contains("?lang") && error.contains("neither declares"),
             "{error}"
         );
+    }
+
+    /// A name with quotes, a backslash or a newline reaches Wikidata as that name: the VALUES
+    /// block is set in the parsed query and serialized, not spliced into text.
+    #[test]
+    fn values_sent_elsewhere_are_set_in_the_parsed_query() {
+        let name = "Sa'id \"the \\ city\"\nline";
+        let text = with_values(
+            WIKIDATA_CANDIDATES,
+            "name",
+            &[oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "en").into()],
+        )
+        .unwrap();
+        let parsed = spargebra::SparqlParser::new().parse_query(&text).unwrap();
+        let mut found = Vec::new();
+        if let spargebra::Query::Select { pattern, .. } = &parsed {
+            let mut stack = vec![pattern];
+            while let Some(pattern) = stack.pop() {
+                match pattern {
+                    GraphPattern::Values { bindings, .. } => found.extend(bindings.clone()),
+                    GraphPattern::Join { left, right }
+                    | GraphPattern::LeftJoin { left, right, .. } => {
+                        stack.extend([left.as_ref(), right.as_ref()]);
+                    }
+                    GraphPattern::Project { inner, .. }
+                    | GraphPattern::Filter { inner, .. }
+                    | GraphPattern::Extend { inner, .. } => stack.push(inner),
+                    _ => {}
+                }
+            }
+        }
+        assert_eq!(
+            found,
+            vec![vec![Some(GroundTerm::Literal(
+                oxigraph::model::Literal::new_language_tagged_literal_unchecked(name, "en")
+            ))]]
+        );
+        assert!(with_values(WIKIDATA_CANDIDATES, "nothing", &[]).is_err());
     }
 }

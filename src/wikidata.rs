@@ -405,35 +405,22 @@ pub fn link_triples(proposals: &[Proposal]) -> Vec<Triple> {
     triples
 }
 
-/// The query `link` sends to find candidates: every name of every place.
-pub fn candidate_query(places: &[Place]) -> String {
-    let mut names = BTreeSet::new();
-    for place in places {
-        for name in &place.names {
-            names.insert(name.replace('\\', "\\\\").replace('"', "\\\""));
-        }
-    }
-    let mut values = String::new();
-    for name in names {
-        for language in ["en", "ar", "fr", "es", "it"] {
-            values.push_str(&format!("    \"{name}\"@{language}\n"));
-        }
-    }
-    format!(
-        "# Candidate Wikidata items for the cities of the twinning graph: every name, in the\n\
-         # languages its places use. Run it at {DEFAULT_ENDPOINT} and save the JSON results\n\
-         # for `twinning link --wikidata FILE`.\n\
-         PREFIX wdt: <http://www.wikidata.org/prop/direct/>\n\
-         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\
-         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n\
-         SELECT ?item ?label ?country ?geonames ?coord WHERE {{\n  VALUES ?name {{\n{values}  }}\n\
-         \x20 ?item rdfs:label|skos:altLabel ?name .\n\
-         \x20 FILTER (STRSTARTS(STR(?item), \"http://www.wikidata.org/entity/Q\"))\n\
-         \x20 BIND (STR(?name) AS ?label)\n\
-         \x20 OPTIONAL {{ ?item wdt:P17 ?country }}\n\
-         \x20 OPTIONAL {{ ?item wdt:P1566 ?geonames }}\n\
-         \x20 OPTIONAL {{ ?item wdt:P625 ?coord }}\n}}\n"
-    )
+/// The query `link` sends to find candidates: every name of every place, in the languages
+/// places use (queries/internal/wikidata_candidates.rq).
+pub fn candidate_query(places: &[Place]) -> Result<String> {
+    let names: BTreeSet<&str> = places
+        .iter()
+        .flat_map(|place| place.names.iter().map(String::as_str))
+        .collect();
+    let names: Vec<Term> = names
+        .into_iter()
+        .flat_map(|name| {
+            ["en", "ar", "fr", "es", "it"].map(|language| {
+                Literal::new_language_tagged_literal_unchecked(name, language).into()
+            })
+        })
+        .collect();
+    sparql::with_values(sparql::WIKIDATA_CANDIDATES, "name", &names)
 }
 
 /// What `link` and `wikidata-diff` can do when the endpoint fails.
@@ -692,17 +679,14 @@ pub fn read_statements(origin: &str, bytes: &[u8]) -> Result<Vec<Pair>> {
     Ok(pairs.into_iter().collect())
 }
 
-/// The query that fetches Wikidata's P190 statements for our items.
-pub fn statements_query(items: &BTreeSet<String>) -> String {
-    let values: Vec<String> = items.iter().map(|q| format!("wd:{q}")).collect();
-    format!(
-        "PREFIX wd: <{ENTITY}>\nPREFIX p: <http://www.wikidata.org/prop/>\n\
-         PREFIX ps: <http://www.wikidata.org/prop/statement/>\n\
-         PREFIX pq: <http://www.wikidata.org/prop/qualifier/>\n\
-         SELECT ?item ?twin ?start WHERE {{\n  VALUES ?item {{ {} }}\n  ?item p:P190 ?statement .\n\
-         \x20 ?statement ps:P190 ?twin .\n  OPTIONAL {{ ?statement pq:P580 ?start }}\n}}\n",
-        values.join(" ")
-    )
+/// The query that fetches Wikidata's P190 statements for our items
+/// (queries/internal/wikidata_statements.rq).
+pub fn statements_query(items: &BTreeSet<String>) -> Result<String> {
+    let items: Vec<Term> = items
+        .iter()
+        .map(|qid| NamedNode::new_unchecked(format!("{ENTITY}{qid}")).into())
+        .collect();
+    sparql::with_values(sparql::WIKIDATA_STATEMENTS, "item", &items)
 }
 
 /// Whether two dates agree at the precision both have.

@@ -26,7 +26,7 @@ pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
     }
     if args.print_query {
         let session = Session::open_for_reading(location)?;
-        let query = wikidata::candidate_query(&wikidata::places(&session.store)?);
+        let query = wikidata::candidate_query(&wikidata::places(&session.store)?)?;
         super::write_output(None, |out| Ok(out.write_all(query.as_bytes())?))?;
         return Ok(Outcome::Success);
     }
@@ -44,7 +44,7 @@ pub fn run(location: &Location, args: &LinkArgs) -> Result<Outcome> {
     if let Some(endpoint) = &args.endpoint {
         let endpoint = endpoint.clone().unwrap_or_else(wikidata::endpoint);
         let endpoint = &endpoint;
-        let query = wikidata::candidate_query(&places);
+        let query = wikidata::candidate_query(&places)?;
         let timeout = std::time::Duration::from_secs(args.timeout);
         let bytes = wikidata::fetch(endpoint, &query, timeout, 4, wikidata::OFFLINE_HINT)?;
         candidates.extend(wikidata::read_candidates(endpoint, &bytes)?);

@@ -15,7 +15,7 @@ pub fn run(location: &Location, args: &WikidataDiffArgs) -> Result<()> {
         .flat_map(|(pair, _)| [pair.items.0.clone(), pair.items.1.clone()])
         .collect();
     if args.print_query {
-        let query = wikidata::statements_query(&items);
+        let query = wikidata::statements_query(&items)?;
         return super::write_output(None, |out| Ok(out.write_all(query.as_bytes())?));
     }
     let theirs = match (&args.wikidata, &args.endpoint) {
@@ -25,7 +25,7 @@ pub fn run(location: &Location, args: &WikidataDiffArgs) -> Result<()> {
         }
         (None, Some(endpoint)) => {
             let endpoint = &endpoint.clone().unwrap_or_else(wikidata::endpoint);
-            let query = wikidata::statements_query(&items);
+            let query = wikidata::statements_query(&items)?;
             let timeout = std::time::Duration::from_secs(args.timeout);
             let bytes = wikidata::fetch(endpoint, &query, timeout, 4, wikidata::OFFLINE_HINT)?;
             wikidata::read_statements(endpoint, &bytes)?
