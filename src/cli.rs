@@ -388,6 +388,10 @@ pub struct ValidateArgs {
     /// RDF files to check together with the bundled ontology and data.
     #[arg(value_hint = clap::ValueHint::FilePath)]
     pub files: Vec<PathBuf>,
+    /// Check the files with the bundled ontology and schemes only, without the paper's data (as
+    /// `load --vocabulary` loads them): for a dataset of other cities.
+    #[arg(long, requires = "files")]
+    pub vocabulary: bool,
     /// Syntax of the files, when their extension does not tell.
     #[arg(long = "input-format", value_enum, requires = "files")]
     pub input_format: Option<RdfSyntax>,

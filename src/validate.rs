@@ -93,9 +93,15 @@ impl Validation {
     }
 }
 
-/// Validates the bundled ontology and data, plus `documents`, against the bundled shapes.
-pub fn validate(documents: Vec<Document>) -> Result<Validation> {
-    let mut all = load::bundled_documents()?;
+/// Validates `documents` against the bundled shapes, together with the bundled ontology and
+/// data, or (`vocabulary_only`) with the ontology and schemes alone, as `load --vocabulary`
+/// loads them: a researcher's own cities without the paper's.
+pub fn validate(documents: Vec<Document>, vocabulary_only: bool) -> Result<Validation> {
+    let mut all = if vocabulary_only {
+        load::bundled_vocabulary()?
+    } else {
+        load::bundled_documents()?
+    };
     all.extend(documents);
     let store = Store::new()?;
     load::load_documents(&store, &all)?;

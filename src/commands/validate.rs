@@ -13,7 +13,7 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome> {
         .iter()
         .map(|path| Document::from_file(path, args.input_format, None))
         .collect::<Result<Vec<_>>>()?;
-    let validation = validate::validate(documents)?;
+    let validation = validate::validate(documents, args.vocabulary)?;
     super::write_output(None, |out| {
         match args.format {
             ReportFormat::Turtle => validation.write_turtle(&mut *out)?,

@@ -626,6 +626,18 @@ fn the_own_cities_example_loads_validates_and_is_not_imported_twice() {
         .assert()
         .success()
         .stdout(predicate::str::contains("0 violation(s)"));
+    // On its own, as `load --vocabulary` loads it: the warnings are about the example's places
+    // (no Arabic names yet), none about the paper's.
+    bare()
+        .args(["validate", "--vocabulary"])
+        .arg(&turtle)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 violation(s)"))
+        .stdout(predicate::str::contains(
+            "https://example.org/city/northhaven",
+        ))
+        .stdout(predicate::str::contains("city:dakhla").not());
     sandbox
         .twinning()
         .args(["load", "--vocabulary"])
