@@ -1,9 +1,7 @@
-//! The agreements as a spreadsheet: a documented CSV template, an importer that checks the whole
-//! file (parsing, matching names to the graph, then the SHACL shapes) before anything is written,
-//! and an exporter that writes the same template.
+//! The importer: each row matched against the store (cities, countries, kinds, statuses,
+//! themes, sources, agreements already there) and turned into triples.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Write;
 use std::path::Path;
 
 use oxigraph::model::vocab::{rdf, rdfs, xsd};
@@ -16,63 +14,7 @@ use crate::output::cell;
 use crate::sparql;
 use crate::vocab::{ID, TW};
 
-/// A column of the template.
-pub struct Column {
-    /// Header name.
-    pub name: &'static str,
-    /// Whether every row must fill it.
-    pub required: bool,
-    /// What goes in it.
-    pub help: &'static str,
-    /// The example row's value.
-    pub example: &'static str,
-}
-
-/// The template, in order. Names are matched by any label in any language, or by slug.
-pub const COLUMNS: &[Column] = &[
-    Column { name: "home_city", required: true, help: "the southern city (Dakhla, الداخلة, Dajla…)", example: "Dakhla" },
-    Column { name: "partner_city", required: true, help: "the foreign city", example: "Columbus" },
-    Column { name: "partner_country", required: true, help: "the foreign city's country", example: "United States" },
-    Column { name: "kind", required: true, help: "twinning, cooperation, friendship pact, memorandum of understanding, unspecified", example: "twinning" },
-    Column { name: "status", required: true, help: "signed, reported, renewed, announced, undocumented", example: "signed" },
-    Column { name: "date", required: true, help: "YYYY, YYYY-MM or YYYY-MM-DD, as precise as known", example: "2024-10" },
-    Column { name: "themes", required: true, help: "semicolon-separated themes, by label in any language or by slug", example: "economy; culture; education; tourism; friendship" },
-    Column { name: "purpose_ar", required: false, help: "the stated purpose, verbatim, in Arabic", example: "تعزيز علاقات التعاون الثنائي في المجالات الاقتصادية والثقافية والتعليمية والسياحية" },
-    Column { name: "purpose_en", required: false, help: "the stated purpose in English", example: "to strengthen bilateral cooperation in the economic, cultural, educational and tourism fields" },
-    Column { name: "source_url", required: true, help: "the source's URL (several: separated by spaces)", example: "https://www.hespress.com/example-article.html" },
-    Column { name: "source_title", required: true, help: "the source's title", example: "اتفاقية توأمة بين كولومبوس والداخلة" },
-    Column { name: "source_date", required: false, help: "the source's date, YYYY, YYYY-MM or YYYY-MM-DD (empty: unknown)", example: "2024-10-16" },
-    Column { name: "notes", required: false, help: "anything a curator should know", example: "" },
-    Column { name: "home_city_ar", required: false, help: "new home city only: its name in Arabic", example: "" },
-    Column { name: "partner_city_ar", required: false, help: "new partner city only: its name in Arabic", example: "" },
-    Column { name: "partner_country_ar", required: false, help: "new country only: its name in Arabic", example: "" },
-    Column { name: "partner_region", required: false, help: "new country only: its world region (Western Europe, Africa…)", example: "" },
-    Column { name: "partner_latitude", required: false, help: "new partner city only: latitude, decimal degrees", example: "" },
-    Column { name: "partner_longitude", required: false, help: "new partner city only: longitude, decimal degrees", example: "" },
-    Column { name: "partner_wikidata", required: false, help: "new partner city only: its Wikidata item (Q…), recorded as a candidate", example: "" },
-];
-
-/// Writes the header and the example row.
-pub fn write_template(mut out: impl Write) -> Result<()> {
-    let mut writer = csv::Writer::from_writer(&mut out);
-    writer
-        .write_record(COLUMNS.iter().map(|c| c.name))
-        .and_then(|()| writer.write_record(COLUMNS.iter().map(|c| c.example)))
-        .and_then(|()| writer.flush().map_err(csv::Error::from))
-        .map_err(|e| Error::Output(std::io::Error::other(e)))?;
-    Ok(())
-}
-
-/// One problem in an imported file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CellError {
-    /// 1-based line of the row in the file (the header is line 1).
-    pub line: u64,
-    /// The column's name, or empty for the whole row.
-    pub column: String,
-    /// What is wrong and what to do.
-    pub message: String,
-}
+use super::{minting::*, rows::*, template::*};
 
 /// What an import produces before anything is written.
 #[derive(Debug, Default)]
@@ -101,49 +43,6 @@ impl Import {
                 _ => None,
             })
             .collect()
-    }
-}
-
-fn tw(local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{TW}{local}"))
-}
-
-fn id(path: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{ID}{path}"))
-}
-
-const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
-const SCHEMA: &str = "https://schema.org/";
-const DCTERMS: &str = "http://purl.org/dc/terms/";
-
-fn named(namespace: &str, local: &str) -> NamedNode {
-    NamedNode::new_unchecked(format!("{namespace}{local}"))
-}
-
-/// What `import` does with names the store does not know.
-#[derive(Debug, Clone)]
-pub struct Minting {
-    /// Mint new cities and countries for them (`--create`); otherwise each is an error.
-    pub create: bool,
-    /// The namespace of what the import mints (`--base`): `{base}city/{slug}`,
-    /// `{base}agreement/{home}-{partner}-{year}`, `{base}source/…`, `{base}geometry/…`. A city
-    /// already named by IRI in the store (a home city added by its membership alone) is the
-    /// one a name minting that IRI describes.
-    pub base: String,
-}
-
-impl Default for Minting {
-    fn default() -> Self {
-        Self {
-            create: false,
-            base: ID.to_owned(),
-        }
-    }
-}
-
-impl Minting {
-    fn mint(&self, path: &str) -> NamedNode {
-        NamedNode::new_unchecked(format!("{}{path}", self.base))
     }
 }
 
@@ -243,70 +142,8 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
     Ok(import)
 }
 
-fn import_error(file: &str, mut errors: Vec<CellError>) -> Error {
-    errors.sort_by(|a, b| a.line.cmp(&b.line).then_with(|| a.column.cmp(&b.column)));
-    Error::Import {
-        file: file.to_owned(),
-        problems: errors
-            .into_iter()
-            .map(|e| {
-                if e.column.is_empty() {
-                    format!("{file}:{}: {}", e.line, e.message)
-                } else {
-                    format!("{file}:{}: column {}: {}", e.line, e.column, e.message)
-                }
-            })
-            .collect(),
-    }
-}
-
-/// The line, counted as an editor counts it (the header is line 1), on which the record that
-/// starts at `byte` begins. The csv reader's own line count lags behind after CRLF line ends and
-/// blank lines, which it consumes only when it reads the next record.
-fn physical_line(bytes: &[u8], byte: u64) -> u64 {
-    let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
-    while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-        start += 1;
-    }
-    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64
-}
-
-fn csv_error(error: &csv::Error, bytes: &[u8]) -> CellError {
-    CellError {
-        line: error
-            .position()
-            .map_or(1, |p| physical_line(bytes, p.byte())),
-        column: String::new(),
-        message: match error.kind() {
-            csv::ErrorKind::Utf8 { .. } => {
-                "the file is not UTF-8 text; save it as CSV UTF-8".to_owned()
-            }
-            _ => error.to_string(),
-        },
-    }
-}
-
-struct Row<'a> {
-    line: u64,
-    values: &'a BTreeMap<&'a str, &'a str>,
-}
-
-impl Row<'_> {
-    fn get(&self, column: &str) -> &str {
-        self.values.get(column).copied().unwrap_or_default()
-    }
-
-    fn error(&self, errors: &mut Vec<CellError>, column: &str, message: String) {
-        errors.push(CellError {
-            line: self.line,
-            column: column.to_owned(),
-            message,
-        });
-    }
-}
-
 /// What the importer knows about the store: names, existing agreements and sources.
-struct Context {
+pub(super) struct Context {
     cities: NameIndex,
     countries: NameIndex,
     kinds: NameIndex,
@@ -861,101 +698,14 @@ impl Context {
     }
 }
 
-fn url_key<'a>(urls: impl Iterator<Item = &'a str>) -> String {
+pub(super) fn url_key<'a>(urls: impl Iterator<Item = &'a str>) -> String {
     let mut urls: Vec<&str> = urls.collect();
     urls.sort_unstable();
     urls.dedup();
     urls.join(" ")
 }
 
-fn coordinate(text: &str, limit: f64) -> Option<f64> {
-    let value: f64 = text.parse().ok()?;
-    (value.is_finite() && value.abs() <= limit).then_some(value)
-}
-
-/// Parses YYYY, YYYY-MM or YYYY-MM-DD into the matching XSD type, checking the calendar.
-pub fn parse_date(text: &str) -> std::result::Result<Literal, String> {
-    let bad =
-        || format!("'{text}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2024-10-16)");
-    let parts: Vec<&str> = text.split('-').collect();
-    let number = |part: &str, digits: usize| -> Option<u32> {
-        (part.len() == digits && part.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| part.parse().ok())?
-    };
-    let year = parts.first().and_then(|p| number(p, 4)).ok_or_else(bad)?;
-    match parts.len() {
-        1 => Ok(Literal::new_typed_literal(text, xsd::G_YEAR)),
-        2 | 3 => {
-            let month = number(parts[1], 2).ok_or_else(bad)?;
-            if !(1..=12).contains(&month) {
-                return Err(format!("'{text}': month {month} does not exist"));
-            }
-            if parts.len() == 2 {
-                return Ok(Literal::new_typed_literal(text, xsd::G_YEAR_MONTH));
-            }
-            let day = number(parts[2], 2).ok_or_else(bad)?;
-            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-            let days = match month {
-                2 if leap => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            if !(1..=days).contains(&day) {
-                return Err(format!("'{text}': day {day} does not exist in that month"));
-            }
-            Ok(Literal::new_typed_literal(text, xsd::DATE))
-        }
-        _ => Err(bad()),
-    }
-}
-
-fn text_literal(text: &str) -> Literal {
-    if text.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)) {
-        Literal::new_language_tagged_literal_unchecked(text, "ar")
-    } else {
-        Literal::new_simple_literal(text)
-    }
-}
-
-/// The last segment of an IRI.
-fn slug(entity: &NamedNode) -> String {
-    entity
-        .as_str()
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// A readable slug for a new name: ASCII letters and digits, hyphens.
-fn name_slug(name: &str) -> String {
-    let folded = crate::matching::normalise(name);
-    let ascii: String = folded
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let slug = ascii
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if slug.is_empty() {
-        // A name in a non-Latin script: keep it, percent-encoded, so it stays unique.
-        folded.bytes().map(|b| format!("{b:02x}")).collect()
-    } else {
-        slug
-    }
-}
-
-fn url_slug(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let mut slug = name_slug(rest);
-    slug.truncate(96);
-    slug.trim_end_matches('-').to_owned()
-}
-
-fn select(store: &Store, query: sparql::Internal) -> Result<Vec<Vec<NamedNode>>> {
+pub(super) fn select(store: &Store, query: sparql::Internal) -> Result<Vec<Vec<NamedNode>>> {
     Ok(sparql::select(store, query, &[])?
         .iter()
         .filter_map(|solution| {
@@ -971,7 +721,7 @@ fn select(store: &Store, query: sparql::Internal) -> Result<Vec<Vec<NamedNode>>>
         .collect())
 }
 
-fn select_texts(
+pub(super) fn select_texts(
     store: &Store,
     query: sparql::Internal,
 ) -> Result<Vec<(NamedNode, String, String)>> {
@@ -990,132 +740,4 @@ fn select_texts(
             }
         })
         .collect())
-}
-
-/// Writes every agreement of the store as CSV in the template (UTF-8; Arabic kept as it is).
-pub fn export(store: &Store, out: impl Write) -> Result<()> {
-    let solutions = sparql::select(store, sparql::EXPORT_CSV, &[])?;
-    let mut writer = csv::Writer::from_writer(out);
-    let write_error = |e: csv::Error| Error::Output(std::io::Error::other(e));
-    writer
-        .write_record(COLUMNS.iter().map(|c| c.name))
-        .map_err(write_error)?;
-    for solution in solutions {
-        let record: Vec<String> = COLUMNS
-            .iter()
-            .map(|column| {
-                let value = solution.get(column.name).map(cell).unwrap_or_default();
-                if column.name == "themes" {
-                    let mut themes: Vec<&str> =
-                        value.split("; ").filter(|t| !t.is_empty()).collect();
-                    themes.sort_unstable();
-                    themes.join("; ")
-                } else {
-                    value
-                }
-            })
-            .collect();
-        writer
-            .write_record(record.iter().map(|value| neutralise(value).into_owned()))
-            .map_err(write_error)?;
-    }
-    writer.flush()?;
-    Ok(())
-}
-
-/// Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) gets a leading
-/// apostrophe, as OWASP recommends, so that it shows as text; numbers (`-15.9`) stay numbers.
-/// [`restore`] takes the apostrophe off again on import.
-fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    let is_number = cell.parse::<f64>().is_ok_and(f64::is_finite)
-        && cell
-            .chars()
-            .all(|c| c.is_ascii_digit() || ".-+eE".contains(c));
-    if cell.starts_with(FORMULA_STARTS) && !is_number {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-/// The text of a cell [`neutralise`] protected: without its leading apostrophe.
-fn restore(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
-        _ => cell,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use std::sync::OnceLock;
-
-    fn bundled_store() -> &'static Store {
-        static STORE: OnceLock<Store> = OnceLock::new();
-        STORE.get_or_init(|| {
-            let store = Store::new().expect("in-memory store");
-            crate::load::load_bundle(&store).expect("bundled data loads");
-            store
-        })
-    }
-
-    fn creating() -> Minting {
-        Minting {
-            create: true,
-            ..Minting::default()
-        }
-    }
-
-    fn header() -> String {
-        COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
-
-        #[test]
-        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
-            let _ = import_bytes("fuzz.csv", &bytes, bundled_store(), &creating());
-        }
-
-        #[test]
-        fn arbitrary_rows_under_the_real_header_never_panic(
-            rows in proptest::collection::vec(
-                proptest::collection::vec("[ -~\\u{600}-\\u{6ff}\"\n;]{0,12}", 0..20), 0..6)
-        ) {
-            let mut text = header();
-            for row in rows {
-                text.push('\n');
-                text.push_str(&row.join(","));
-            }
-            let _ = import_bytes("fuzz.csv", text.as_bytes(), bundled_store(), &creating());
-        }
-    }
-
-    #[test]
-    fn dates_are_checked_against_the_calendar() {
-        assert_eq!(parse_date("2024").unwrap().datatype(), xsd::G_YEAR);
-        assert_eq!(parse_date("2024-10").unwrap().datatype(), xsd::G_YEAR_MONTH);
-        assert_eq!(parse_date("2024-02-29").unwrap().datatype(), xsd::DATE);
-        assert!(parse_date("2023-02-29").is_err());
-        assert!(parse_date("2023-13-40").unwrap_err().contains("month 13"));
-        assert!(parse_date("23-10").is_err());
-        assert!(parse_date("October 2024").is_err());
-        assert!(parse_date("").is_err());
-    }
-
-    #[test]
-    fn slugs_are_readable() {
-        assert_eq!(name_slug("Great Neck"), "great-neck");
-        assert_eq!(name_slug("Laâyoune"), "laayoune");
-        assert_eq!(
-            url_slug("https://www.example.org/a/b.html"),
-            "www-example-org-a-b-html"
-        );
-    }
 }
