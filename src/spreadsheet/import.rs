@@ -436,12 +436,15 @@ impl Context {
                 Literal::new_language_tagged_literal_unchecked(row.get("purpose_ar"), "ar").into(),
             );
         }
-        if !row.get("purpose_en").is_empty() {
-            add(
-                &agreement,
-                tw("statedPurposeTranslation"),
-                Literal::new_language_tagged_literal_unchecked(row.get("purpose_en"), "en").into(),
-            );
+        for language in ["en", "fr"] {
+            let translation = row.get(&format!("purpose_{language}"));
+            if !translation.is_empty() {
+                add(
+                    &agreement,
+                    tw("statedPurposeTranslation"),
+                    Literal::new_language_tagged_literal_unchecked(translation, language).into(),
+                );
+            }
         }
         if !row.get("notes").is_empty() {
             add(
@@ -573,11 +576,17 @@ impl Context {
             named(SKOS, "prefLabel"),
             Literal::new_language_tagged_literal_unchecked(name, language).into(),
         );
-        let arabic = row.get(&format!("{column}_ar")).to_owned();
-        if language != "ar" && !arabic.is_empty() {
+        // The name in the other languages the row gives (`{column}_ar`, `{column}_fr`).
+        let other_names: Vec<(&str, String)> = ["ar", "fr"]
+            .into_iter()
+            .filter(|other| *other != language)
+            .map(|other| (other, row.get(&format!("{column}_{other}")).to_owned()))
+            .filter(|(_, text)| !text.is_empty())
+            .collect();
+        for (other, text) in &other_names {
             add(
                 named(SKOS, "prefLabel"),
-                Literal::new_language_tagged_literal_unchecked(arabic.as_str(), "ar").into(),
+                Literal::new_language_tagged_literal_unchecked(text.as_str(), *other).into(),
             );
         }
         match &city_country {
@@ -620,8 +629,8 @@ impl Context {
         }
         let labels = self.labels.entry(entity.clone()).or_default();
         labels.insert(language.to_owned(), name.to_owned());
-        if language != "ar" && !arabic.is_empty() {
-            labels.insert("ar".to_owned(), arabic);
+        for (other, text) in other_names {
+            labels.insert(other.to_owned(), text);
         }
         let index = if city_country.is_some() {
             &mut self.cities

@@ -43,6 +43,10 @@ pub const COLUMNS: &[Column] = &[
     Column { name: "partner_latitude", required: false, help: "new partner city only: latitude, decimal degrees", example: "" },
     Column { name: "partner_longitude", required: false, help: "new partner city only: longitude, decimal degrees", example: "" },
     Column { name: "partner_wikidata", required: false, help: "new partner city only: its Wikidata item (Q…), recorded as a candidate", example: "" },
+    Column { name: "purpose_fr", required: false, help: "the stated purpose in French", example: "" },
+    Column { name: "home_city_fr", required: false, help: "new home city only: its name in French", example: "" },
+    Column { name: "partner_city_fr", required: false, help: "new partner city only: its name in French", example: "" },
+    Column { name: "partner_country_fr", required: false, help: "new country only: its name in French", example: "" },
 ];
 
 /// Writes the header and the example row.

@@ -721,6 +721,13 @@ fn import_with_base_mints_in_the_users_namespace_and_completes_the_listed_member
     let cities: Vec<&str> = rows.iter().map(|row| row["city"].as_str()).collect();
     assert_eq!(cities, ["Eastbrook", "Northhaven", "Southmere", "Total"]);
     assert_eq!(rows[3]["table"], "8");
+    // The French names came with the rows (the *_fr columns).
+    let french = sandbox.select(&["001_agreements_per_city", "--lang", "fr"]);
+    let cities: Vec<&str> = french.iter().map(|row| row["city"].as_str()).collect();
+    assert_eq!(
+        cities,
+        ["Havre-du-Nord", "Mer-du-Sud", "Ruisseau-de-l'Est", "Total"]
+    );
     let written = std::fs::read(&turtle).expect("the new triples");
     let subjects: BTreeSet<String> = oxigraph::io::RdfParser::from_format(RdfFormat::Turtle)
         .for_slice(&written)
