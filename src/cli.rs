@@ -403,9 +403,10 @@ pub struct ValidateArgs {
 /// How `report` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportStyle {
-    /// Markdown-compatible text for the terminal.
+    /// Text for the terminal: underlined headings and box-drawn tables wrapped to its width (120
+    /// columns when written to a file or a pipe).
     Text,
-    /// The same, as a Markdown document.
+    /// A Markdown document: headings, emphasis and pipe tables.
     Markdown,
     /// One self-contained HTML file: tables, charts, a map, the SPARQL behind each answer.
     Html,
@@ -429,7 +430,7 @@ pub struct ReportArgs {
     /// Where the store lives.
     #[command(flatten)]
     pub store: StoreArgs,
-    /// Report format: text (Markdown-compatible, for the terminal), markdown, or html (one
+    /// Report format: text (for the terminal), markdown (a document), or html (one
     /// self-contained file with charts and a map).
     #[arg(long, value_enum, default_value_t = ReportStyle::Text)]
     pub format: ReportStyle,

@@ -112,6 +112,19 @@ impl Table {
         self
     }
 
+    /// A table for a terminal: box-drawn, long cells wrapped to fit `width` columns.
+    pub fn render_boxed(&self, width: u16) -> String {
+        let mut grid = Grid::new();
+        grid.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(width)
+            .set_header(&self.columns);
+        for row in &self.rows {
+            grid.add_row(row.iter().map(|value| value.replace('\n', " ")));
+        }
+        grid.to_string()
+    }
+
     /// An aligned table that is also valid Markdown. Arabic text is kept as it is.
     pub fn render(&self) -> String {
         let mut grid = Grid::new();

@@ -148,11 +148,24 @@ pub fn answer_each(
         .collect()
 }
 
-/// Writes the report as Markdown-compatible text.
-pub fn write_text(store: &Store, store_name: &str, mut out: impl Write) -> Result<()> {
+/// Writes the report as Markdown (`markdown`: headings, emphasis and pipe tables, for a
+/// document), or as text for a terminal (`markdown` false: plain headings, box-drawn tables
+/// wrapped to `width` columns; `width` is not used for Markdown).
+pub fn write_text(
+    store: &Store,
+    store_name: &str,
+    markdown: bool,
+    width: u16,
+    mut out: impl Write,
+) -> Result<()> {
     let answers = answer_all(store)?;
     let framing = Framing::read(store, Language::En)?;
-    writeln!(out, "# {}\n", framing.title(Language::En))?;
+    let title = framing.title(Language::En);
+    if markdown {
+        writeln!(out, "# {title}\n")?;
+    } else {
+        writeln!(out, "{title}\n{}\n", "=".repeat(title.chars().count()))?;
+    }
     if framing.paper {
         writeln!(
             out,
@@ -172,24 +185,40 @@ pub fn write_text(store: &Store, store_name: &str, mut out: impl Write) -> Resul
     }
     for (index, answer) in answers.iter().enumerate() {
         let header = &answer.query.header;
-        writeln!(out, "## {}. {}\n", index + 1, answer.query.question())?;
+        let heading = format!("{}. {}", index + 1, answer.query.question());
+        if markdown {
+            writeln!(out, "## {heading}\n")?;
+        } else {
+            writeln!(out, "{heading}\n{}\n", "-".repeat(heading.chars().count()))?;
+        }
         if framing.paper {
             if let Some(question_ar) = &header.summary_ar {
                 writeln!(out, "{question_ar}\n")?;
             }
             if let Some(paper) = &header.paper {
-                writeln!(out, "**The paper:** {paper}\n")?;
+                if markdown {
+                    writeln!(out, "**The paper:** {paper}\n")?;
+                } else {
+                    writeln!(out, "The paper: {paper}\n")?;
+                }
             }
         }
         if let Some(description) = &header.description {
             writeln!(out, "{description}\n")?;
         }
+        let table = framing.shown(&answer.table);
         if answer.table.rows.is_empty() {
             writeln!(out, "(no results)\n")?;
+        } else if markdown {
+            writeln!(out, "{}\n", table.render())?;
         } else {
-            writeln!(out, "{}\n", framing.shown(&answer.table).render())?;
+            writeln!(out, "{}\n", table.render_boxed(width))?;
         }
-        writeln!(out, "Query: `twinning query {}`\n", answer.query.slug)?;
+        if markdown {
+            writeln!(out, "Query: `twinning query {}`\n", answer.query.slug)?;
+        } else {
+            writeln!(out, "Query: twinning query {}\n", answer.query.slug)?;
+        }
     }
     out.flush()?;
     Ok(())

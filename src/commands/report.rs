@@ -21,8 +21,30 @@ pub fn run(location: &Location, args: &ReportArgs) -> Result<()> {
     let _watch = crate::limits::watch(args.limits.limits(), "the report");
     super::write_output(args.output.as_deref(), |out| match args.format {
         ReportStyle::Html => crate::html::write(&session.store, args.lang, out),
-        ReportStyle::Text | ReportStyle::Markdown => {
-            report::write_text(&session.store, &store_name, out)
+        ReportStyle::Markdown => report::write_text(&session.store, &store_name, true, 0, out),
+        // On a terminal, its width; otherwise (a file, a pipe) a fixed one, so that the same
+        // store gives the same bytes.
+        ReportStyle::Text => {
+            let width = args
+                .output
+                .is_none()
+                .then(terminal_width)
+                .flatten()
+                .unwrap_or(120);
+            report::write_text(&session.store, &store_name, false, width, out)
         }
     })
+}
+
+/// The width of the terminal standard output is, if it is one (`COLUMNS`, as shells export it).
+fn terminal_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    std::env::var("COLUMNS")
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|w| *w >= 40)
 }

@@ -27,7 +27,7 @@ fn the_report_answers_every_bundled_question() {
         }
     }
     assert!(questions >= 11);
-    assert!(report.contains("**The paper:**"));
+    assert!(report.contains("The paper: "));
     assert!(
         !report.contains("(no results)"),
         "every question has an answer"
@@ -126,4 +126,54 @@ fn on_a_terminal_the_report_shows_which_question_it_answers() {
         shown.contains(&format!("[1/{count}] 001_agreements_per_city")),
         "progress on the terminal: {shown}"
     );
+}
+
+/// Issue 16: `--format text` and `--format markdown` wrote the same bytes. Markdown is a document
+/// (headings, emphasis, pipe tables); text is for a terminal: plain underlined headings and
+/// box-drawn tables whose long cells wrap to the width (120 columns when not a terminal), with
+/// the same answers.
+#[test]
+fn the_text_report_is_for_a_terminal_and_the_markdown_one_a_document() {
+    let sandbox = Sandbox::new();
+    let run = |format: &str| {
+        let output = sandbox.succeed(&["report", "--format", format]);
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let (text, markdown) = (run("text"), run("markdown"));
+    assert_ne!(text, markdown);
+    assert!(markdown.starts_with("# City diplomacy") && markdown.contains("\n## 1. "));
+    assert!(markdown.contains("**The paper:**") && markdown.contains("|---"));
+    assert!(text.starts_with("City diplomacy") && text.contains("\n1. How many"));
+    assert!(!text.contains("**") && !text.contains("\n## "));
+    assert!(text.contains('│') && text.contains('╞'), "box-drawn tables");
+    let widest = text
+        .lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Display columns, as the table is laid out (Unicode widths): Arabic vowel marks and bidi
+    // marks take none, and a lam-alef pair is one ligature.
+    let columns = |line: &str| {
+        let ligatures: usize = ["لا", "لأ", "لإ", "لآ"]
+            .iter()
+            .map(|l| line.matches(l).count())
+            .sum();
+        line.chars()
+            .filter(|c| !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{200B}'..='\u{200F}' | '\u{061C}'))
+            .count()
+            - ligatures
+    };
+    let widest_table = text
+        .lines()
+        .filter(|line| line.starts_with('│') || line.starts_with('┌'))
+        .map(columns)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        widest_table <= 120,
+        "tables wrap to 120 columns: {widest_table}"
+    );
+    assert!(widest > 0);
+    // The same answers: Dakhla's row in both.
+    assert!(text.contains("Dakhla") && markdown.contains("Dakhla"));
 }
