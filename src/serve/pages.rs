@@ -289,11 +289,20 @@ fn show_term(state: &State, term: TermRef<'_>, language: Language) -> String {
             None if literal.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string" => {
                 format!("<bdi>{}</bdi>", escape(literal.value()))
             }
-            None => format!(
-                "<bdi dir=\"ltr\">{}</bdi> <small class=\"datatype\">{}</small>",
-                escape(literal.value()),
-                escape(&compact_iri(literal.datatype().as_str()))
-            ),
+            // The value, and its datatype named in the reader's language where a label says
+            // how (its CURIE in the tooltip).
+            None => {
+                let curie = compact_iri(literal.datatype().as_str());
+                let datatype = label(state, literal.datatype().into(), language).map_or_else(
+                    || escape(&curie),
+                    |(value, tag)| in_language(&value, &tag, language),
+                );
+                format!(
+                    "<bdi dir=\"ltr\">{}</bdi> <small class=\"datatype\" title=\"{}\">{datatype}</small>",
+                    escape(literal.value()),
+                    escape(&curie)
+                )
+            }
         },
         #[allow(unreachable_patterns)]
         _ => escape(&term.to_string()),
