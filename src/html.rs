@@ -161,9 +161,11 @@ fn html_table(
     out.push_str("</tbody></table></div>");
 }
 
-/// Whether `text` is a web address a report may link to (http or https, nothing else).
-fn is_web(text: &str) -> bool {
-    (text.starts_with("https://") || text.starts_with("http://"))
+/// Whether `text` is a web address a page may link to: http or https (any case), nothing else
+/// (javascript:, data:…), and no whitespace.
+pub fn is_web(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
         && !text.contains(char::is_whitespace)
 }
 

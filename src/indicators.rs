@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use oxigraph::model::Term;
 use oxigraph::store::Store;
 
 use crate::error::Result;
+use crate::sparql::text;
 
 /// Shannon entropy `H = −Σ pᵢ ln pᵢ` of a distribution given as counts (zeros ignored).
 pub fn entropy(counts: &[f64]) -> f64 {
@@ -91,14 +91,6 @@ pub struct Axis {
     pub slug: String,
     /// Its label in the profile's language (the slug where there is none).
     pub label: String,
-}
-
-fn text(solution: &oxigraph::sparql::QuerySolution, name: &str) -> Option<String> {
-    match solution.get(name) {
-        Some(Term::Literal(literal)) => Some(literal.value().to_owned()),
-        Some(Term::NamedNode(node)) => Some(node.as_str().to_owned()),
-        _ => None,
-    }
 }
 
 impl Profile {

@@ -4,13 +4,12 @@
 
 use std::io::Write;
 
-use oxigraph::model::Term;
 use oxigraph::store::Store;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::error::{Error, Result};
-use crate::sparql::{self, Internal};
+use crate::sparql::{self, text, Internal};
 
 /// A GraphML attribute: its id and name, what it belongs to, and its type.
 struct Key {
@@ -110,25 +109,6 @@ const EDGE_KEYS: &[Key] = &[
     },
 ];
 
-/// The text of a value: a literal's lexical form, an IRI as it is.
-fn text(term: Option<&Term>) -> Option<String> {
-    match term? {
-        Term::Literal(literal) => Some(literal.value().to_owned()),
-        Term::NamedNode(node) => Some(node.as_str().to_owned()),
-        _ => None,
-    }
-}
-
-/// (longitude, latitude) of a WKT point, `POINT(lon lat)`.
-fn point(wkt: &str) -> Option<(String, String)> {
-    let inner = wkt.trim().strip_prefix("POINT")?.trim();
-    let inner = inner.strip_prefix('(')?.strip_suffix(')')?;
-    let mut numbers = inner.split_whitespace();
-    let (lon, lat) = (numbers.next()?, numbers.next()?);
-    (lon.parse::<f64>().is_ok() && lat.parse::<f64>().is_ok())
-        .then(|| (lon.to_owned(), lat.to_owned()))
-}
-
 fn xml(error: impl std::fmt::Display) -> Error {
     Error::Invalid(format!("cannot write GraphML: {error}"))
 }
@@ -197,34 +177,40 @@ pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
     graph.push_attribute(("edgedefault", "directed"));
     writer.write_event(Event::Start(graph)).map_err(xml)?;
     for node in &nodes {
-        let Some(id) = text(node.get("city")) else {
+        let Some(id) = text(node, "city") else {
             continue;
         };
-        let at = text(node.get("wkt")).as_deref().and_then(point);
+        let at = text(node, "wkt").and_then(|wkt| crate::wikidata::parse_point(&wkt));
         element(
             &mut writer,
             "node",
             &[("id", &id)],
             &[
-                ("node_label", text(node.get("label_en"))),
-                ("node_label_ar", text(node.get("label_ar"))),
-                ("node_label_fr", text(node.get("label_fr"))),
-                ("node_home", text(node.get("home"))),
-                ("node_country", text(node.get("country_label"))),
-                ("node_country_iri", text(node.get("country"))),
-                ("node_region", text(node.get("region_label"))),
-                ("node_region_iri", text(node.get("region"))),
-                ("node_latitude", at.as_ref().map(|(_, lat)| lat.clone())),
-                ("node_longitude", at.map(|(lon, _)| lon)),
-                ("node_qid", text(node.get("qid"))),
+                ("node_label", text(node, "label_en")),
+                ("node_label_ar", text(node, "label_ar")),
+                ("node_label_fr", text(node, "label_fr")),
+                ("node_home", text(node, "home")),
+                ("node_country", text(node, "country_label")),
+                ("node_country_iri", text(node, "country")),
+                ("node_region", text(node, "region_label")),
+                ("node_region_iri", text(node, "region")),
+                (
+                    "node_latitude",
+                    at.map(|(_, latitude)| latitude.to_string()),
+                ),
+                (
+                    "node_longitude",
+                    at.map(|(longitude, _)| longitude.to_string()),
+                ),
+                ("node_qid", text(node, "qid")),
             ],
         )?;
     }
     for edge in &edges {
         let (Some(id), Some(source), Some(target)) = (
-            text(edge.get("agreement")),
-            text(edge.get("home")),
-            text(edge.get("partner")),
+            text(edge, "agreement"),
+            text(edge, "home"),
+            text(edge, "partner"),
         ) else {
             continue;
         };
@@ -233,12 +219,12 @@ pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
             "edge",
             &[("id", &id), ("source", &source), ("target", &target)],
             &[
-                ("edge_label", text(edge.get("label"))),
-                ("edge_kind", text(edge.get("kind"))),
-                ("edge_status", text(edge.get("status"))),
-                ("edge_date", text(edge.get("date"))),
-                ("edge_year", text(edge.get("year"))),
-                ("edge_themes", text(edge.get("themes"))),
+                ("edge_label", text(edge, "label")),
+                ("edge_kind", text(edge, "kind")),
+                ("edge_status", text(edge, "status")),
+                ("edge_date", text(edge, "date")),
+                ("edge_year", text(edge, "year")),
+                ("edge_themes", text(edge, "themes")),
             ],
         )?;
     }
@@ -250,23 +236,4 @@ pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
         .map_err(xml)?;
     writeln!(writer.get_mut())?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn points_are_read_longitude_first() {
-        assert_eq!(
-            point("POINT(-15.95798 23.68477)"),
-            Some(("-15.95798".to_owned(), "23.68477".to_owned()))
-        );
-        assert_eq!(
-            point("POINT (2 48)"),
-            Some(("2".to_owned(), "48".to_owned()))
-        );
-        assert_eq!(point("LINESTRING(0 0, 1 1)"), None);
-        assert_eq!(point("POINT(a b)"), None);
-    }
 }

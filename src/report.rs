@@ -45,12 +45,7 @@ impl Framing {
         let text = |index: usize, name: &str| {
             solutions
                 .get(index)
-                .and_then(|solution| match solution.get(name) {
-                    Some(oxigraph::model::Term::Literal(literal)) => {
-                        Some(literal.value().to_owned())
-                    }
-                    _ => None,
-                })
+                .and_then(|solution| crate::sparql::text(solution, name))
         };
         let paper = matches!(
             solutions.first().and_then(|solution| solution.get("fromPaper")),

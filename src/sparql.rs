@@ -626,6 +626,15 @@ pub fn solutions(
     }
 }
 
+/// A solution's value for `name` as text: a literal's lexical form, an IRI as it is.
+pub fn text(solution: &QuerySolution, name: &str) -> Option<String> {
+    match solution.get(name)? {
+        Term::Literal(literal) => Some(literal.value().to_owned()),
+        Term::NamedNode(node) => Some(node.as_str().to_owned()),
+        _ => None,
+    }
+}
+
 /// The parameter `?lang`, bound to a language code.
 pub fn language(code: &str) -> (&'static str, Term) {
     ("lang", oxigraph::model::Literal::from(code).into())

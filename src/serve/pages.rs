@@ -239,8 +239,7 @@ fn href(iri: &str) -> Option<String> {
     if let Some(rest) = iri.strip_prefix(ID) {
         return Some(format!("/id/{rest}"));
     }
-    let lower = iri.to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| iri.to_owned())
+    crate::html::is_web(iri).then(|| iri.to_owned())
 }
 
 /// Text in its language, isolated so that a Latin run inside Arabic keeps its order.
