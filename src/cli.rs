@@ -100,6 +100,15 @@ pub enum Command {
     /// Read-only unless started with --allow-update --token-file FILE; then SPARQL Update and
     /// Graph Store writes (to /store) need that bearer token.
     Serve(ServeArgs),
+    /// Write the store as a static linked-data site: a page and RDF files per entity, the
+    /// research questions, the ontology's reference, the dataset's dumps and description, and
+    /// redirect rules for Apache and w3id.org.
+    ///
+    /// Any static host can serve the directory (GitHub Pages, Apache, `python -m http.server`):
+    /// links are relative and nothing is fetched when a page is viewed. The same store gives the
+    /// same bytes. The site is built beside DIR and renamed into place; a non-empty DIR is
+    /// replaced only with --force.
+    Site(SiteArgs),
     /// Generate a deterministic synthetic world graph with the shape of the real data (N-Triples).
     Synth(SynthArgs),
     /// Check the bundled data (no FILES), or RDF files with it, against the SHACL shapes.
@@ -419,6 +428,25 @@ pub enum ReportFormat {
     Text,
     /// The standard SHACL validation report graph.
     Turtle,
+}
+
+/// `twinning site`
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Where the store lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The directory to write the site to.
+    #[arg(short, long, value_name = "DIR", value_hint = clap::ValueHint::DirPath)]
+    pub output: PathBuf,
+    /// Replace DIR when it is not empty (its files are removed once the new site is in place).
+    #[arg(long)]
+    pub force: bool,
+    /// The address the site will be published at (`https://example.github.io/twinning/`): the
+    /// dataset description links its dumps there, and `w3id/.htaccess` redirects
+    /// `https://w3id.org/twinning/…` to it.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
 }
 
 /// `twinning report`

@@ -197,10 +197,96 @@ pub enum Key {
     PublicDomain,
     /// The label of the formats an entity can be downloaded in.
     Download,
+    /// The link to the ontology's reference pages.
+    Ontology,
+    /// What the ontology reference holds.
+    OntologyIntro,
+    /// The whole dataset, before its download links.
+    WholeDataset,
+    /// What the zipped CSV bundle holds.
+    CsvBundle,
+    /// The heading of the list of every entity of the site.
+    Entities,
+    /// The link back to the site's home page.
+    Home,
+    /// An ontology term's types.
+    TermType,
+    /// A class's super-classes.
+    SubClassOf,
+    /// A property's super-properties.
+    SubPropertyOf,
+    /// A property's domain.
+    Domain,
+    /// A property's range.
+    Range,
+    /// The ontology's version.
+    Version,
+    /// The ontology's namespace.
+    Namespace,
+    /// The heading of the diagram of the classes.
+    Diagram,
+    /// The heading of the ontology's classes.
+    Classes,
+    /// The heading of the ontology's properties.
+    Properties,
+    /// The heading of the SKOS concept schemes.
+    ConceptSchemes,
+    /// The heading of the SHACL shapes in words.
+    Constraints,
+    /// What the constraints section says.
+    ConstraintsIntro,
+    /// What a shape applies to.
+    AppliesTo,
+    /// A shape's target: every instance of `{class}`.
+    EveryInstanceOf,
+    /// A shape's target: every subject of `{property}`.
+    EverySubjectOf,
+    /// A shape's target: every value of `{property}`.
+    EveryObjectOf,
+    /// A constraint: exactly `{n}` values.
+    ExactlyCount,
+    /// A constraint: at least `{n}` values.
+    AtLeastCount,
+    /// A constraint: at most `{n}` values.
+    AtMostCount,
+    /// A constraint: values of class `{class}`.
+    ValuesOfClass,
+    /// A constraint: values of datatype `{datatype}`.
+    ValuesOfDatatype,
+    /// A constraint: values are IRIs.
+    ValuesAreIris,
+    /// A constraint: the values include `{value}`.
+    IncludesValue,
+    /// A constraint: each value is one of `{values}`.
+    OneOfValues,
+    /// A constraint: in the languages `{languages}`.
+    LanguagesIn,
+    /// A constraint: one value per language.
+    OneValuePerLanguage,
+    /// A constraint: matching the pattern `{pattern}`.
+    MatchesPattern,
+    /// A constraint: values of at least `{value}`.
+    AtLeastValue,
+    /// A constraint: at least `{n}` values that satisfy `{shape}`.
+    QualifiedValues,
+    /// Between the alternatives of a constraint.
+    Or,
+    /// A constraint: one of `{alternatives}` holds.
+    EitherOf,
+    /// A constraint: `{shape}` does not hold.
+    NotShape,
+    /// A constraint: conforms to the shape `{shape}`.
+    ConformsTo,
+    /// A shape's severity: a violation.
+    SeverityViolation,
+    /// A shape's severity: a warning.
+    SeverityWarning,
+    /// A shape's severity: information.
+    SeverityInfo,
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 63] = [
+pub const ALL_KEYS: [Key; 106] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::ReportTitleGeneric,
@@ -264,6 +350,49 @@ pub const ALL_KEYS: [Key; 63] = [
     Key::ResearchQuestions,
     Key::PublicDomain,
     Key::Download,
+    Key::Ontology,
+    Key::OntologyIntro,
+    Key::WholeDataset,
+    Key::CsvBundle,
+    Key::Entities,
+    Key::Home,
+    Key::TermType,
+    Key::SubClassOf,
+    Key::SubPropertyOf,
+    Key::Domain,
+    Key::Range,
+    Key::Version,
+    Key::Namespace,
+    Key::Diagram,
+    Key::Classes,
+    Key::Properties,
+    Key::ConceptSchemes,
+    Key::Constraints,
+    Key::ConstraintsIntro,
+    Key::AppliesTo,
+    Key::EveryInstanceOf,
+    Key::EverySubjectOf,
+    Key::EveryObjectOf,
+    Key::ExactlyCount,
+    Key::AtLeastCount,
+    Key::AtMostCount,
+    Key::ValuesOfClass,
+    Key::ValuesOfDatatype,
+    Key::ValuesAreIris,
+    Key::IncludesValue,
+    Key::OneOfValues,
+    Key::LanguagesIn,
+    Key::OneValuePerLanguage,
+    Key::MatchesPattern,
+    Key::AtLeastValue,
+    Key::QualifiedValues,
+    Key::Or,
+    Key::EitherOf,
+    Key::NotShape,
+    Key::ConformsTo,
+    Key::SeverityViolation,
+    Key::SeverityWarning,
+    Key::SeverityInfo,
 ];
 
 /// The English text of `key`.
@@ -350,6 +479,49 @@ fn english(key: Key) -> &'static str {
         Key::ResearchQuestions => "The research questions",
         Key::PublicDomain => "public domain",
         Key::Download => "Download",
+        Key::Ontology => "Ontology",
+        Key::OntologyIntro => "classes, properties, vocabularies and constraints, with a diagram",
+        Key::WholeDataset => "the whole dataset",
+        Key::CsvBundle => "the agreements, and each research question's answer",
+        Key::Entities => "Entities",
+        Key::Home => "Home",
+        Key::TermType => "Type",
+        Key::SubClassOf => "Subclass of",
+        Key::SubPropertyOf => "Subproperty of",
+        Key::Domain => "Domain",
+        Key::Range => "Range",
+        Key::Version => "Version",
+        Key::Namespace => "Namespace",
+        Key::Diagram => "Diagram of the classes",
+        Key::Classes => "Classes",
+        Key::Properties => "Properties",
+        Key::ConceptSchemes => "Concept schemes",
+        Key::Constraints => "Constraints (SHACL shapes)",
+        Key::ConstraintsIntro => "What `twinning validate` checks in the data, shape by shape. A violation means the data is wrong; a warning, that it is incomplete.",
+        Key::AppliesTo => "Applies to",
+        Key::EveryInstanceOf => "every {class}",
+        Key::EverySubjectOf => "everything that has {property}",
+        Key::EveryObjectOf => "every value of {property}",
+        Key::ExactlyCount => "exactly {n}",
+        Key::AtLeastCount => "at least {n}",
+        Key::AtMostCount => "at most {n}",
+        Key::ValuesOfClass => "each a {class}",
+        Key::ValuesOfDatatype => "each a {datatype}",
+        Key::ValuesAreIris => "each an IRI",
+        Key::IncludesValue => "including {value}",
+        Key::OneOfValues => "each one of {values}",
+        Key::LanguagesIn => "in {languages}",
+        Key::OneValuePerLanguage => "one per language",
+        Key::MatchesPattern => "matching {pattern}",
+        Key::AtLeastValue => "each at least {value}",
+        Key::QualifiedValues => "at least {n} such that {shape}",
+        Key::Or => "or",
+        Key::EitherOf => "either {alternatives}",
+        Key::NotShape => "not {shape}",
+        Key::ConformsTo => "as in {shape}",
+        Key::SeverityViolation => "violation",
+        Key::SeverityWarning => "warning",
+        Key::SeverityInfo => "information",
     }
 }
 
@@ -437,6 +609,49 @@ fn arabic(key: Key) -> &'static str {
         Key::ResearchQuestions => "أسئلة البحث",
         Key::PublicDomain => "ملك عام",
         Key::Download => "تنزيل",
+        Key::Ontology => "الأنطولوجيا",
+        Key::OntologyIntro => "الفئات والخصائص والمفردات والقيود، مع رسم تخطيطي",
+        Key::WholeDataset => "مجموعة البيانات كاملة",
+        Key::CsvBundle => "الاتفاقيات، وجواب كل سؤال من أسئلة البحث",
+        Key::Entities => "الكيانات",
+        Key::Home => "الصفحة الرئيسية",
+        Key::TermType => "النوع",
+        Key::SubClassOf => "فئة فرعية من",
+        Key::SubPropertyOf => "خاصية فرعية من",
+        Key::Domain => "المجال",
+        Key::Range => "المدى",
+        Key::Version => "الإصدار",
+        Key::Namespace => "فضاء الأسماء",
+        Key::Diagram => "رسم تخطيطي للفئات",
+        Key::Classes => "الفئات",
+        Key::Properties => "الخصائص",
+        Key::ConceptSchemes => "مخططات المفاهيم",
+        Key::Constraints => "القيود (أشكال SHACL)",
+        Key::ConstraintsIntro => "ما يتحقق منه الأمر twinning validate في البيانات، شكلا بشكل. المخالفة تعني أن البيانات خاطئة، والتنبيه أنها ناقصة.",
+        Key::AppliesTo => "ينطبق على",
+        Key::EveryInstanceOf => "كل {class}",
+        Key::EverySubjectOf => "كل ما له {property}",
+        Key::EveryObjectOf => "كل قيمة لـ {property}",
+        Key::ExactlyCount => "{n} بالضبط",
+        Key::AtLeastCount => "{n} على الأقل",
+        Key::AtMostCount => "{n} على الأكثر",
+        Key::ValuesOfClass => "كل قيمة من صنف {class}",
+        Key::ValuesOfDatatype => "كل قيمة من نوع {datatype}",
+        Key::ValuesAreIris => "كل قيمة معرّف IRI",
+        Key::IncludesValue => "من بينها {value}",
+        Key::OneOfValues => "كل قيمة واحدة من {values}",
+        Key::LanguagesIn => "باللغات {languages}",
+        Key::OneValuePerLanguage => "واحدة لكل لغة",
+        Key::MatchesPattern => "مطابقة للنمط {pattern}",
+        Key::AtLeastValue => "كل قيمة لا تقل عن {value}",
+        Key::QualifiedValues => "{n} على الأقل تستوفي {shape}",
+        Key::Or => "أو",
+        Key::EitherOf => "إما {alternatives}",
+        Key::NotShape => "ليس {shape}",
+        Key::ConformsTo => "كما في {shape}",
+        Key::SeverityViolation => "مخالفة",
+        Key::SeverityWarning => "تنبيه",
+        Key::SeverityInfo => "معلومة",
     }
 }
 
@@ -528,6 +743,49 @@ fn french(key: Key) -> &'static str {
         Key::ResearchQuestions => "Les questions de recherche",
         Key::PublicDomain => "domaine public",
         Key::Download => "Télécharger",
+        Key::Ontology => "Ontologie",
+        Key::OntologyIntro => "classes, propriétés, vocabulaires et contraintes, avec un diagramme",
+        Key::WholeDataset => "le jeu de données complet",
+        Key::CsvBundle => "les accords, et la réponse à chaque question de recherche",
+        Key::Entities => "Entités",
+        Key::Home => "Accueil",
+        Key::TermType => "Type",
+        Key::SubClassOf => "Sous-classe de",
+        Key::SubPropertyOf => "Sous-propriété de",
+        Key::Domain => "Domaine",
+        Key::Range => "Codomaine",
+        Key::Version => "Version",
+        Key::Namespace => "Espace de noms",
+        Key::Diagram => "Diagramme des classes",
+        Key::Classes => "Classes",
+        Key::Properties => "Propriétés",
+        Key::ConceptSchemes => "Schémas de concepts",
+        Key::Constraints => "Contraintes (formes SHACL)",
+        Key::ConstraintsIntro => "Ce que `twinning validate` vérifie dans les données, forme par forme. Une violation signale une donnée fausse ; un avertissement, une donnée incomplète.",
+        Key::AppliesTo => "S'applique à",
+        Key::EveryInstanceOf => "chaque {class}",
+        Key::EverySubjectOf => "tout ce qui a {property}",
+        Key::EveryObjectOf => "chaque valeur de {property}",
+        Key::ExactlyCount => "exactement {n}",
+        Key::AtLeastCount => "au moins {n}",
+        Key::AtMostCount => "au plus {n}",
+        Key::ValuesOfClass => "chacune de classe {class}",
+        Key::ValuesOfDatatype => "chacune de type {datatype}",
+        Key::ValuesAreIris => "chacune une IRI",
+        Key::IncludesValue => "dont {value}",
+        Key::OneOfValues => "chacune parmi {values}",
+        Key::LanguagesIn => "en {languages}",
+        Key::OneValuePerLanguage => "une par langue",
+        Key::MatchesPattern => "conforme au motif {pattern}",
+        Key::AtLeastValue => "chacune au moins égale à {value}",
+        Key::QualifiedValues => "au moins {n} telles que {shape}",
+        Key::Or => "ou",
+        Key::EitherOf => "soit {alternatives}",
+        Key::NotShape => "pas {shape}",
+        Key::ConformsTo => "comme dans {shape}",
+        Key::SeverityViolation => "violation",
+        Key::SeverityWarning => "avertissement",
+        Key::SeverityInfo => "information",
     }
 }
 
@@ -545,8 +803,8 @@ mod tests {
         for (index, key) in ALL_KEYS.iter().enumerate() {
             assert_eq!(*key as usize, index, "{key:?} is out of place in ALL_KEYS");
         }
-        // Download is the last variant: a key added after it must be added here too.
-        assert_eq!(Key::Download as usize + 1, ALL_KEYS.len());
+        // SeverityInfo is the last variant: a key added after it must be named here instead.
+        assert_eq!(Key::SeverityInfo as usize + 1, ALL_KEYS.len());
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod manual;
 mod query;
 mod report;
 mod serve;
+mod site;
 mod synth;
 mod validate;
 mod wikidata_diff;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             success(wikidata_diff::run(&location(top, &args.store)?, args))
         }
         Command::Serve(args) => success(serve::run(&location(top, &args.store)?, args)),
+        Command::Site(args) => success(site::run(&location(top, &args.store)?, args)),
         Command::Synth(args) => no_store(top, "synth").and_then(|()| success(synth::run(args))),
         Command::Validate(args) => no_store(top, "validate").and_then(|()| validate::run(args)),
         Command::Man(args) => no_store(top, "man").and_then(|()| success(manual::man(args))),

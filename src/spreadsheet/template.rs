@@ -97,7 +97,7 @@ pub(super) const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`) gets a leading
 /// apostrophe, as OWASP recommends, so that it shows as text; numbers (`-15.9`) stay numbers.
 /// [`restore`] takes the apostrophe off again on import.
-pub(super) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     let is_number = cell.parse::<f64>().is_ok_and(f64::is_finite)
         && cell
             .chars()

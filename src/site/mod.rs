@@ -1,0 +1,503 @@
+//! `twinning site`: the store as a static linked-data site that any web server or GitHub Pages
+//! can host, with relative links and nothing fetched at view time.
+//!
+//! ```text
+//! index.html, index.ar.html, index.fr.html      the dataset, its parts and every entity
+//! report.html, report.ar.html, report.fr.html   the research questions: SPARQL, answers, charts
+//! ontology/index{,.ar,.fr}.html                 the ontology reference, with a diagram
+//! ontology/*.ttl                                the ontology, vocabularies and shapes as bundled
+//! id/…/x{,.ar,.fr}.html, x.ttl, .jsonld, .nt, .rdf   one entity (as `twinning serve` shows it)
+//! data/twinning.ttl, .nq, twinning-csv.zip      the whole dataset
+//! void.ttl                                      its VoID/DCAT description
+//! .htaccess                                     content negotiation on Apache
+//! w3id/.htaccess                                redirect rules for w3id.org (with --url)
+//! ```
+//!
+//! The same store gives the same bytes. The site is built in a temporary directory beside the
+//! target and renamed into place, so a failure leaves no half-built site.
+
+mod ontology;
+mod rules;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use oxigraph::model::{NamedNode, NamedNodeRef, Term};
+use oxigraph::store::Store;
+
+use crate::error::{Error, Result};
+use crate::format::RdfSyntax;
+use crate::html::escape;
+use crate::i18n::{Key, Language};
+use crate::pages::{self, Description, Limits, Links, Renderer};
+use crate::vocab::{compact_iri, ID};
+
+/// What `twinning site` builds, and where.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The site's directory.
+    pub output: PathBuf,
+    /// Replace `output` when it is not empty.
+    pub force: bool,
+    /// Where the site will be published (`https://example.org/twinning/`), for the w3id.org
+    /// redirect rules and the dataset description's absolute links.
+    pub url: Option<String>,
+}
+
+/// What was built.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Entities with a page.
+    pub entities: usize,
+    /// Files written.
+    pub files: usize,
+    /// Entities whose IRI cannot be a file name (served by `twinning serve` only).
+    pub skipped: Vec<String>,
+}
+
+const RDF_TYPE: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#type");
+
+/// The syntaxes each entity is written in, with their file extensions.
+const ENTITY_SYNTAXES: [(RdfSyntax, &str); 4] = [
+    (RdfSyntax::Turtle, "ttl"),
+    (RdfSyntax::Jsonld, "jsonld"),
+    (RdfSyntax::Ntriples, "nt"),
+    (RdfSyntax::Rdfxml, "rdf"),
+];
+
+/// Builds the site: refuses a non-empty `output` unless `force`, builds beside it, then renames.
+pub fn build(store: &Store, options: &Options) -> Result<Summary> {
+    if let Some(url) = &options.url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.ends_with('/') {
+            return Err(Error::Format(format!(
+                "--url {url}: give the site's address as an http(s) URL ending in / \
+                 (e.g. https://example.github.io/twinning/)"
+            )));
+        }
+    }
+    let target = &options.output;
+    check_target(target, options.force)?;
+    let staging = Staging::beside(target)?;
+    let mut site = Site {
+        root: staging.path.clone(),
+        summary: Summary::default(),
+    };
+    site.write_everything(store, options)?;
+    let summary = site.summary;
+    staging.replace(target)?;
+    Ok(summary)
+}
+
+/// Refuses a target that is a file, or a non-empty directory without `force`.
+fn check_target(target: &Path, force: bool) -> Result<()> {
+    match fs::metadata(target) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(target, e)),
+        Ok(meta) if !meta.is_dir() => Err(Error::Refused(format!(
+            "{}: exists and is not a directory; choose another --output",
+            target.display()
+        ))),
+        Ok(_) => {
+            let empty = fs::read_dir(target)
+                .map_err(|e| Error::io(target, e))?
+                .next()
+                .is_none();
+            if empty || force {
+                Ok(())
+            } else {
+                Err(Error::Refused(format!(
+                    "{}: the directory is not empty; add --force to replace it with the site",
+                    target.display()
+                )))
+            }
+        }
+    }
+}
+
+/// A directory beside the target, removed when dropped unless it replaced the target.
+struct Staging {
+    path: PathBuf,
+    done: bool,
+}
+
+impl Staging {
+    fn beside(target: &Path) -> Result<Self> {
+        let parent = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| Error::Format(format!("{}: not a directory name", target.display())))?
+            .to_string_lossy()
+            .into_owned();
+        fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        let path = parent.join(format!(".{name}.building-{}", std::process::id()));
+        if path.exists() {
+            fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+        }
+        fs::create_dir(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Self { path, done: false })
+    }
+
+    /// Puts the built site in place of `target` (an old one is moved aside first and removed
+    /// only once the new one is in place).
+    fn replace(mut self, target: &Path) -> Result<()> {
+        let old = self.path.with_file_name(
+            self.path
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".building-", ".old-"))
+                .unwrap_or_default(),
+        );
+        let existed = target.exists();
+        if existed {
+            fs::rename(target, &old).map_err(|e| Error::io(target, e))?;
+        }
+        if let Err(e) = fs::rename(&self.path, target) {
+            if existed {
+                let _ = fs::rename(&old, target);
+            }
+            return Err(Error::io(target, e));
+        }
+        self.done = true;
+        if existed {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// The site being written.
+struct Site {
+    root: PathBuf,
+    summary: Summary,
+}
+
+/// An entity with a page: its IRI and its path under `id/` (`city/dakhla`).
+struct Entity {
+    iri: NamedNode,
+    path: String,
+}
+
+impl Entity {
+    /// From the page's folder to the site's root (`../../` for `id/city/x.html`).
+    fn root(&self) -> String {
+        "../".repeat(self.path.matches('/').count() + 1)
+    }
+
+    /// The file name without extension (`dakhla`).
+    fn stem(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// Whether `path` (under `id/`) can be a file path on any host: plain ASCII segments.
+fn file_safe(path: &str) -> bool {
+    path.split('/').all(|segment| {
+        !segment.is_empty()
+            && segment != "."
+            && segment != ".."
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    })
+}
+
+impl Site {
+    fn write(&mut self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+        let path = self.root.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        self.summary.files += 1;
+        Ok(())
+    }
+
+    fn write_everything(&mut self, store: &Store, options: &Options) -> Result<()> {
+        let entities = self.entities(store)?;
+        let mut progress = crate::progress::Progress::new(4);
+        let bar = progress.counting("entity pages", "entities");
+        for entity in &entities {
+            self.write_entity(store, entity)?;
+            bar.inc(1);
+        }
+        progress.waiting("dataset");
+        self.write_dataset(store, options)?;
+        progress.waiting("report");
+        for language in Language::ALL {
+            let mut html = Vec::new();
+            crate::html::write(store, language, &mut html)?;
+            self.write(&format!("report{}.html", Links::suffix(language)), html)?;
+        }
+        progress.waiting("ontology");
+        ontology::write(self, store)?;
+        for language in Language::ALL {
+            let page = index_page(store, &entities, language)?;
+            self.write(&format!("index{}.html", Links::suffix(language)), page)?;
+        }
+        self.write(".htaccess", rules::site_htaccess())?;
+        if let Some(url) = &options.url {
+            self.write("w3id/.htaccess", rules::w3id_htaccess(url))?;
+        }
+        Ok(())
+    }
+
+    /// Every IRI of our namespace that the store mentions, as subject or object, in order.
+    fn entities(&mut self, store: &Store) -> Result<Vec<Entity>> {
+        let mut iris = BTreeSet::new();
+        for quad in store.iter() {
+            let quad = quad?;
+            for term in [Term::from(quad.subject), quad.object] {
+                if let Term::NamedNode(node) = term {
+                    if node.as_str().starts_with(ID) {
+                        iris.insert(node);
+                    }
+                }
+            }
+        }
+        let mut entities = Vec::new();
+        for iri in iris {
+            let path = iri.as_str()[ID.len()..].to_owned();
+            if file_safe(&path) {
+                entities.push(Entity { iri, path });
+            } else {
+                self.summary.skipped.push(iri.into_string());
+            }
+        }
+        self.summary.entities = entities.len();
+        Ok(entities)
+    }
+
+    fn write_entity(&mut self, store: &Store, entity: &Entity) -> Result<()> {
+        let description = pages::describe(store, entity.iri.as_ref(), &Limits::all())?
+            .unwrap_or_else(Description::default);
+        let root = entity.root();
+        for language in Language::ALL {
+            let renderer = Renderer {
+                store,
+                language,
+                links: Links::Site { root: &root },
+            };
+            let page = renderer.entity_page(entity.iri.as_ref(), entity.stem(), &description, 1);
+            self.write(
+                &format!("id/{}{}.html", entity.path, Links::suffix(language)),
+                page,
+            )?;
+        }
+        let graph = description.rdf(store);
+        for (syntax, extension) in ENTITY_SYNTAXES {
+            let mut bytes = Vec::new();
+            crate::export::write_graph(syntax, &mut graph.clone(), &mut bytes)?;
+            self.write(&format!("id/{}.{extension}", entity.path), bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The whole dataset as Turtle, N-Quads and CSV, and its VoID/DCAT description.
+    fn write_dataset(&mut self, store: &Store, options: &Options) -> Result<()> {
+        for (syntax, name) in [
+            (RdfSyntax::Turtle, "data/twinning.ttl"),
+            (RdfSyntax::Nquads, "data/twinning.nq"),
+        ] {
+            let mut bytes = Vec::new();
+            crate::export::export(store, syntax, &mut bytes)?;
+            self.write(name, bytes)?;
+        }
+        let bundle = csv_bundle(store)?;
+        self.write("data/twinning-csv.zip", bundle)?;
+        let void = void_description(store, options)?;
+        self.write("void.ttl", void)
+    }
+}
+
+/// The data as CSV in one zip archive: the agreements in the import template's columns
+/// (`agreements.csv`, as `twinning export --format csv` writes it) and each research question's
+/// answer in each language (`answers/en/001_agreements_per_city.csv`…), with IRI and QID
+/// columns. Cells that a spreadsheet would run as formulas are neutralised; entries carry a fixed
+/// date, so the same store gives the same bytes.
+fn csv_bundle(store: &Store) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    use zip::write::SimpleFileOptions;
+    let zip_error = |e: zip::result::ZipError| Error::Output(std::io::Error::other(e));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut archive = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    archive
+        .start_file("agreements.csv", options)
+        .map_err(zip_error)?;
+    crate::spreadsheet::export(store, &mut archive)?;
+    let queries = crate::catalog::bundled();
+    for language in Language::ALL {
+        for query in &queries {
+            let answer = crate::report::answer(store, query.clone(), language)?;
+            archive
+                .start_file(
+                    format!("answers/{}/{}.csv", language.code(), query.slug),
+                    options,
+                )
+                .map_err(zip_error)?;
+            let mut writer = csv::Writer::from_writer(&mut archive);
+            let csv_error = |e: csv::Error| Error::Output(std::io::Error::other(e));
+            writer
+                .write_record(&answer.table.columns)
+                .map_err(csv_error)?;
+            for row in &answer.table.rows {
+                writer
+                    .write_record(
+                        row.iter()
+                            .map(|cell| crate::spreadsheet::neutralise(cell).into_owned()),
+                    )
+                    .map_err(csv_error)?;
+            }
+            writer.flush()?;
+        }
+    }
+    let mut cursor = archive.finish().map_err(zip_error)?;
+    cursor.flush()?;
+    Ok(cursor.into_inner())
+}
+
+/// The dataset's VoID/DCAT description: its dumps, its namespace, its size and version. Links
+/// are relative to void.ttl unless the site's URL is known.
+fn void_description(store: &Store, options: &Options) -> Result<String> {
+    let base = options.url.as_deref().unwrap_or("");
+    let release = crate::export::release(store)?;
+    let version = release
+        .as_ref()
+        .map_or(env!("CARGO_PKG_VERSION"), |r| r.version.as_str());
+    let modified = release
+        .as_ref()
+        .and_then(|r| r.modified.as_deref())
+        .map(|date| format!("\n  dcterms:modified \"{date}\"^^xsd:date ;"))
+        .unwrap_or_default();
+    let triples = store.len()?;
+    let title = crate::report::Framing::read(store, Language::En)?.title(Language::En);
+    Ok(crate::html::fill(
+        include_str!("void.ttl"),
+        &[
+            ("base", base),
+            ("id", ID),
+            ("title", &turtle_string(&title)),
+            ("version", &turtle_string(version)),
+            ("modified", &modified),
+            ("triples", &triples.to_string()),
+        ],
+    ))
+}
+
+/// A Turtle string literal's content, escaped.
+fn turtle_string(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// The site's home page in `language`: what the dataset is, its parts, and every entity, grouped
+/// by the folder of its IRI under a heading named after the class most of them have.
+fn index_page(store: &Store, entities: &[Entity], language: Language) -> Result<String> {
+    let framing = crate::report::Framing::read(store, language)?;
+    let suffix = Links::suffix(language);
+    let renderer = Renderer {
+        store,
+        language,
+        links: Links::Site { root: "" },
+    };
+    let mut groups: BTreeMap<&str, Vec<&Entity>> = BTreeMap::new();
+    for entity in entities {
+        let folder = entity.path.split('/').next().unwrap_or_default();
+        groups.entry(folder).or_default().push(entity);
+    }
+    let mut contents = String::new();
+    let mut sections = String::new();
+    for (folder, members) in &groups {
+        let heading = group_heading(store, members, language);
+        let _ = write!(
+            contents,
+            "<li><a href=\"#{folder}\">{heading}</a> ({})</li>",
+            members.len()
+        );
+        let _ = write!(
+            sections,
+            "<section id=\"{folder}\"><h3>{heading} <small>({})</small></h3><ul class=\"entities\">",
+            members.len()
+        );
+        for entity in members {
+            let _ = write!(
+                sections,
+                "<li>{}</li>",
+                renderer.node(entity.iri.as_ref().into())
+            );
+        }
+        sections.push_str("</ul></section>");
+    }
+    let text = |key| escape(language.text(key));
+    Ok(crate::html::fill(
+        include_str!("index.html"),
+        &[
+            ("css", pages::CSS),
+            ("lang", language.code()),
+            ("dir", language.dir()),
+            ("title", &escape(&framing.title(language))),
+            ("intro", &escape(&framing.intro(language))),
+            ("suffix", suffix),
+            ("research_questions", &text(Key::ResearchQuestions)),
+            ("ontology", &text(Key::Ontology)),
+            ("ontology_intro", &text(Key::OntologyIntro)),
+            ("download", &text(Key::Download)),
+            ("whole_dataset", &text(Key::WholeDataset)),
+            ("csv_bundle", &text(Key::CsvBundle)),
+            ("dataset_description", &text(Key::DatasetDescription)),
+            ("entities", &text(Key::Entities)),
+            ("colon", language.colon()),
+            ("contents", &contents),
+            ("sections", &sections),
+        ],
+    ))
+}
+
+/// A group's heading: the label of the class most of its entities have (ties: the first IRI),
+/// in `language`.
+fn group_heading(store: &Store, members: &[&Entity], language: Language) -> String {
+    let mut counts: BTreeMap<NamedNode, usize> = BTreeMap::new();
+    for entity in members {
+        for quad in store
+            .quads_for_pattern(Some(entity.iri.as_ref().into()), Some(RDF_TYPE), None, None)
+            .flatten()
+        {
+            if let Term::NamedNode(class) = quad.object {
+                *counts.entry(class).or_default() += 1;
+            }
+        }
+    }
+    let class = counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+        .map(|(class, _)| class.clone());
+    match class {
+        Some(class) => match pages::label(store, class.as_ref().into(), language) {
+            Some((value, tag)) => pages::in_language(&value, &tag, language),
+            None => format!(
+                "<bdi dir=\"ltr\">{}</bdi>",
+                escape(&compact_iri(class.as_str()))
+            ),
+        },
+        None => format!(
+            "<bdi dir=\"ltr\">{}</bdi>",
+            escape(members[0].path.split('/').next().unwrap_or_default())
+        ),
+    }
+}
