@@ -62,12 +62,13 @@ clients:
 # Debian's Chromium and LibreOffice Calc, for the end-to-end tests (the HTML report and query
 # page in a browser, the CSV export in a spreadsheet), and Virtuoso, the second SPARQL engine
 # the research queries are checked on (tests/clients/virtuoso.py starts a private instance on
-# loopback). Tests skip them when absent, unless TWINNING_REQUIRE_BROWSER and
-# TWINNING_REQUIRE_VIRTUOSO are set, as in CI.
-E2E_PACKAGES = chromium libreoffice-calc-nogui virtuoso-opensource-7
+# loopback), and Apache, which serves the static site with its .htaccess and w3id.org rules
+# (tests/clients/apache.py). Tests skip them when absent, unless TWINNING_REQUIRE_BROWSER,
+# TWINNING_REQUIRE_VIRTUOSO and TWINNING_REQUIRE_APACHE are set, as in CI.
+E2E_PACKAGES = chromium libreoffice-calc-nogui virtuoso-opensource-7 apache2-bin
 e2e-tools:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-		|| ! command -v virtuoso-t >/dev/null 2>&1; then \
+		|| ! command -v virtuoso-t >/dev/null 2>&1 || ! [ -x /usr/sbin/apache2 ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "installing $(E2E_PACKAGES) (for the end-to-end tests)"; \
 			(export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES) || (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(E2E_PACKAGES))) >/dev/null; \

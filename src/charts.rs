@@ -59,18 +59,23 @@ pub fn bars(title: &str, categories: &[(String, f64)]) -> Result<String> {
             .label_style(font(13))
             .draw()
             .map_err(chart_error)?;
+        // One rectangle per category, drawn in order: plotters' Histogram groups its data in a
+        // hash map, whose order (and so the SVG's bytes) changes from run to run.
+        let segments = (0u32..count).into_segmented();
         chart
             .draw_series(
-                Histogram::horizontal(&chart)
-                    .style(PALETTE[0].filled())
-                    .margin(6)
-                    // The first category on top.
-                    .data(
-                        categories
-                            .iter()
-                            .enumerate()
-                            .map(|(index, (_, value))| (count - 1 - index as u32, *value)),
-                    ),
+                categories
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(index, (_, value))| {
+                        // The first category on top.
+                        let row = (count - 1 - index as u32) as usize;
+                        let (from, to) = (segments.from_index(row)?, segments.from_index(row + 1)?);
+                        let mut bar =
+                            Rectangle::new([(*value, from), (0.0, to)], PALETTE[0].filled());
+                        bar.set_margin(6, 6, 0, 0);
+                        Some(bar)
+                    }),
             )
             .map_err(chart_error)?;
         root.present().map_err(chart_error)?;

@@ -170,7 +170,8 @@ pub fn union_graph(store: &Store) -> Result<Graph> {
 }
 
 /// Writes one graph in a graph syntax, deterministically: Turtle pretty and sorted, N-Triples as
-/// sorted lines, JSON-LD compacted with the project's prefixes; RDF/XML from Oxigraph's writer.
+/// sorted lines, JSON-LD compacted with the project's prefixes; RDF/XML from Oxigraph's writer,
+/// given the triples sorted.
 /// Blank nodes are relabelled canonically first.
 pub fn write_graph(syntax: RdfSyntax, graph: &mut Graph, mut out: impl Write) -> Result<()> {
     match syntax {
@@ -188,8 +189,19 @@ pub fn write_graph(syntax: RdfSyntax, graph: &mut Graph, mut out: impl Write) ->
             crate::jsonld::write_compact(graph, out)
         }
         RdfSyntax::Rdfxml | RdfSyntax::Trig | RdfSyntax::Nquads => {
+            // Oxigraph's writer keeps the order it is given: sorted, the same graph gives the
+            // same bytes.
+            graph.canonicalize(CanonicalizationAlgorithm::default());
+            let mut triples: Vec<_> = graph.iter().collect();
+            triples.sort_by_cached_key(|t| {
+                (
+                    t.subject.to_string(),
+                    t.predicate.to_string(),
+                    t.object.to_string(),
+                )
+            });
             let mut writer = syntax.serializer().for_writer(out);
-            for triple in graph.iter() {
+            for triple in triples {
                 writer.serialize_triple(triple)?;
             }
             writer.finish()?;

@@ -135,6 +135,7 @@ impl Staging {
             .to_string_lossy()
             .into_owned();
         fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+        clear_dead_builds(&parent, &name);
         let path = parent.join(format!(".{name}.building-{}", std::process::id()));
         if path.exists() {
             fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
@@ -167,6 +168,28 @@ impl Staging {
             fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
         }
         Ok(())
+    }
+}
+
+/// Removes what builds of `name` that died (killed, out of space…) left beside it: their
+/// directories are named after their process, which no longer runs.
+fn clear_dead_builds(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".building-", ".old-"].iter().find_map(|marker| {
+            file_name
+                .strip_prefix(&format!(".{name}{marker}"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+        });
+        if let Some(pid) = pid {
+            let running = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+            if !running {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
     }
 }
 

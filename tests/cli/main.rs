@@ -16,4 +16,5 @@ mod report;
 mod scale;
 mod serve;
 mod setup;
+mod site;
 mod wikidata;

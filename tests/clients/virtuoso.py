@@ -10,17 +10,16 @@ Usage:
                                            Query Results JSON
   python virtuoso.py stop STATEDIR         stop the instance and remove STATEDIR's database files
 
-Standard library only. Nothing system-wide is used: the instance has its own virtuoso.ini,
-database and log in STATEDIR, listens on 127.0.0.1 only, on two free ports picked at start.
-Exit codes: 0 success, 1 Virtuoso refused (its message on standard error), 2 usage or a state
-error, 3 Virtuoso is not installed (Debian: apt-get install virtuoso-opensource).
+Standard library only, and instance.py beside this file (what it shares with apache.py).
+Nothing system-wide is used: the instance has its own virtuoso.ini, database and log in STATEDIR,
+listens on 127.0.0.1 only, on two free ports picked at start. Exit codes: 0 success, 1 Virtuoso
+refused (its message on standard error), 2 usage or a state error, 3 Virtuoso is not installed
+(Debian: apt-get install virtuoso-opensource).
 """
 
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,8 +27,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-NOT_INSTALLED = 3
-STATE_FILE = "instance.json"
+import instance
+from instance import NOT_INSTALLED, STATE_FILE, SERVER_OUT, alive, fail, free_port
+
 # Virtuoso's default administrator account; the instance only listens on 127.0.0.1.
 DBA = ("dba", "dba")
 
@@ -129,11 +129,6 @@ DeferInferenceRulesInit    = 0
 """
 
 
-def fail(message: str, code: int = 2) -> "NoReturn":  # noqa: F821 (a string annotation)
-    sys.stderr.write(f"virtuoso.py: {message}\n")
-    sys.exit(code)
-
-
 def binaries() -> tuple[str, str]:
     """virtuoso-t and its isql (isql-vt on Debian), or exit 3."""
     server = shutil.which("virtuoso-t")
@@ -150,45 +145,12 @@ def binaries() -> tuple[str, str]:
     fail("virtuoso-t is installed but its isql (isql-vt) is not", NOT_INSTALLED)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def read_state(statedir: str) -> dict:
-    try:
-        with open(os.path.join(statedir, STATE_FILE), encoding="utf-8") as file:
-            return json.load(file)
-    except FileNotFoundError:
-        fail(f"no instance in {statedir} (run: virtuoso.py start {statedir})")
+    return instance.read_state(statedir, f"virtuoso.py start {statedir}")
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # A zombie (exited, not yet reaped by its parent) counts as dead.
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return True
-
-
-def log_tail(statedir: str, lines: int = 15) -> str:
-    for name in ("db/virtuoso.log", "server.out"):
-        try:
-            with open(os.path.join(statedir, name), encoding="utf-8", errors="replace") as file:
-                tail = file.read().splitlines()[-lines:]
-            if tail:
-                return f"{name}:\n" + "\n".join(tail)
-        except OSError:
-            continue
-    return "(no log)"
+def log_tail(statedir: str) -> str:
+    return instance.log_tail(statedir, "db/virtuoso.log", 15)
 
 
 def isql(statedir: str, script: str, timeout: float = 3600, check: bool = True) -> str:
@@ -246,10 +208,7 @@ def http_ready(url: str) -> bool:
 def start(statedir: str) -> None:
     server, _ = binaries()
     statedir = os.path.abspath(statedir)
-    if os.path.exists(os.path.join(statedir, STATE_FILE)):
-        state = read_state(statedir)
-        if alive(state["pid"]):
-            fail(f"an instance already runs in {statedir} (pid {state['pid']})")
+    instance.refuse_running(statedir)
     db = os.path.join(statedir, "db")
     # A lock file left by an instance that died would stop virtuoso-t from starting.
     lock = os.path.join(db, "virtuoso.lck")
@@ -277,19 +236,10 @@ def start(statedir: str) -> None:
             )
         )
     began = time.monotonic()
-    with open(os.path.join(statedir, "server.out"), "wb") as out:
-        process = subprocess.Popen(
-            [server, "+configfile", ini, "+foreground"],
-            cwd=db,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = instance.launch(statedir, [server, "+configfile", ini, "+foreground"], cwd=db)
     sparql = f"http://127.0.0.1:{http_port}/sparql"
     state = {"sparql": sparql, "isql_port": isql_port, "http_port": http_port, "pid": process.pid}
-    with open(os.path.join(statedir, STATE_FILE), "w", encoding="utf-8") as file:
-        json.dump(state, file)
+    instance.write_state(statedir, state)
     # A new database is created and initialised at the first start: allow for a slow machine.
     deadline = began + 180
     while not http_ready(sparql):
@@ -400,17 +350,9 @@ def stop(statedir: str) -> None:
     if alive(pid):
         # A clean shutdown through isql when it answers, else SIGTERM, then SIGKILL.
         isql(statedir, "shutdown;\n", timeout=60, check=False)
-        deadline = time.monotonic() + 30
-        while alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if alive(pid):
-            os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + 15
-            while alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.2)
-        if alive(pid):
-            os.kill(pid, signal.SIGKILL)
-    for name in ("db", "import", "www", "virtuoso.ini", "server.out", "isql-script.sql", STATE_FILE):
+        instance.wait_gone(pid, 30, 0.2)
+        instance.terminate(pid, poll=0.2, group=False)
+    for name in ("db", "import", "www", "virtuoso.ini", SERVER_OUT, "isql-script.sql", STATE_FILE):
         path = os.path.join(statedir, name)
         if os.path.isdir(path):
             shutil.rmtree(path, ignore_errors=True)

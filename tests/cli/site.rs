@@ -1,0 +1,578 @@
+//! `twinning site` (issue 17): a static linked-data site that a plain file server can host, the
+//! same bytes from the same store, built beside its directory and renamed into place; its links
+//! checked in Chromium, its negotiation and w3id.org redirect rules in a real Apache.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use predicates::prelude::*;
+
+use crate::common::{repository, Sandbox};
+use crate::serve::curl;
+
+/// A sandbox with the bundled data loaded.
+fn loaded() -> Sandbox {
+    let sandbox = Sandbox::new();
+    sandbox.succeed(&["load"]);
+    sandbox
+}
+
+/// Every file under `root`, by its path relative to it, with its bytes.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_owned()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).expect("read the site") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read a file of the site");
+                files.insert(path.strip_prefix(root).expect("inside").to_owned(), bytes);
+            }
+        }
+    }
+    files
+}
+
+/// Fails with the paths that differ, if any.
+fn assert_same(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>, what: &str) {
+    let differ: Vec<&PathBuf> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|path| a.get(*path) != b.get(*path))
+        .collect();
+    assert!(differ.is_empty(), "{what}: {differ:?}");
+}
+
+/// Fails if a build left its working directory (`.site.building-PID`) beside the site.
+fn assert_no_leftovers(parent: &Path) {
+    let leftovers: Vec<_> = std::fs::read_dir(parent)
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".site."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn text(files: &BTreeMap<PathBuf, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(Path::new(path))
+            .unwrap_or_else(|| panic!("the site has no {path}"))
+            .clone(),
+    )
+    .expect("UTF-8")
+}
+
+/// Parses Turtle (relative IRIs against `base`) into a graph.
+fn turtle(text: &str, base: &str) -> oxigraph::model::Graph {
+    let mut graph = oxigraph::model::Graph::new();
+    for triple in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+        .with_base_iri(base)
+        .expect("base IRI")
+        .for_slice(text)
+    {
+        graph.insert(&oxigraph::model::Triple::from(
+            triple.expect("valid Turtle"),
+        ));
+    }
+    graph
+}
+
+#[test]
+fn the_site_holds_every_part_and_the_same_store_gives_the_same_bytes() {
+    let sandbox = loaded();
+    let first = sandbox.dir.path().join("first");
+    let second = sandbox.dir.path().join("second");
+    for output in [&first, &second] {
+        sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    }
+    let files = tree(&first);
+    assert_same(&files, &tree(&second), "two builds of one store differ");
+    for path in [
+        "index.html",
+        "index.ar.html",
+        "index.fr.html",
+        "report.html",
+        "report.ar.html",
+        "report.fr.html",
+        "ontology/index.html",
+        "ontology/index.ar.html",
+        "ontology/index.fr.html",
+        "ontology/diagram.svg",
+        "ontology/twinning.ttl",
+        "ontology/shapes.ttl",
+        "data/twinning.ttl",
+        "data/twinning.nq",
+        "data/twinning-csv.zip",
+        "void.ttl",
+        ".htaccess",
+        "id/city/dakhla.html",
+        "id/city/dakhla.ar.html",
+        "id/city/dakhla.fr.html",
+        "id/city/dakhla.ttl",
+        "id/city/dakhla.jsonld",
+        "id/city/dakhla.nt",
+        "id/city/dakhla.rdf",
+        "id/agreement/dakhla-crotone-2022.html",
+    ] {
+        assert!(files.contains_key(Path::new(path)), "no {path}");
+    }
+    // Without --url, no w3id.org rules (they need the site's address).
+    assert!(!files.contains_key(Path::new("w3id/.htaccess")));
+
+    // The entity's Turtle is its description, with the labels of what it links.
+    let dakhla = turtle(
+        &text(&files, "id/city/dakhla.ttl"),
+        "https://example.org/id/city/dakhla.ttl",
+    );
+    let has = |s: &str, p: &str, o: &str| {
+        let wanted = format!("{s} {p} {o}");
+        dakhla
+            .iter()
+            .any(|t| format!("{} {} {}", t.subject, t.predicate, t.object) == wanted)
+    };
+    assert!(has(
+        "<https://w3id.org/twinning/id/city/dakhla>",
+        "<http://www.w3.org/2004/02/skos/core#prefLabel>",
+        "\"الداخلة\"@ar"
+    ));
+    assert!(has(
+        "<https://w3id.org/twinning/id/agreement/dakhla-crotone-2022>",
+        "<https://w3id.org/twinning/ontology#homeCity>",
+        "<https://w3id.org/twinning/id/city/dakhla>"
+    ));
+
+    // The whole dataset's Turtle holds what the store holds: the export, byte for byte.
+    let export = sandbox.export_turtle();
+    assert_eq!(files[Path::new("data/twinning.ttl")], export);
+
+    // The description names the dumps, resolved against its own address.
+    let void = turtle(
+        &text(&files, "void.ttl"),
+        "https://example.org/site/void.ttl",
+    );
+    let dumps: Vec<String> = void
+        .iter()
+        .filter(|t| t.predicate.as_str() == "http://rdfs.org/ns/void#dataDump")
+        .map(|t| t.object.to_string())
+        .collect();
+    assert!(
+        dumps.contains(&"<https://example.org/site/data/twinning.ttl>".to_owned()),
+        "{dumps:?}"
+    );
+
+    // Pages: the Arabic entity page is in Arabic and links to Arabic pages, relatively.
+    let page = text(&files, "id/city/dakhla.ar.html");
+    assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(
+        page.contains("href=\"../../id/country/morocco.ar.html\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"dakhla.ttl\""));
+    assert!(!page.contains("href=\"/"), "an absolute link");
+
+    // The CSV bundle: the agreements and each question's answer in each language.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(
+        files[Path::new("data/twinning-csv.zip")].clone(),
+    ))
+    .expect("a zip archive");
+    let names: Vec<String> = (0..archive.len())
+        .map(|index| {
+            let entry = archive.by_index(index).expect("entry");
+            entry.name().expect("a name").into_owned()
+        })
+        .collect();
+    assert!(names.contains(&"agreements.csv".to_owned()), "{names:?}");
+    for language in ["ar", "en", "fr"] {
+        assert!(
+            names.contains(&format!("answers/{language}/001_agreements_per_city.csv")),
+            "{names:?}"
+        );
+    }
+    let mut answer = String::new();
+    std::io::Read::read_to_string(
+        &mut archive
+            .by_name("answers/ar/001_agreements_per_city.csv")
+            .expect("entry"),
+        &mut answer,
+    )
+    .expect("UTF-8");
+    assert!(answer.contains("الداخلة"), "{answer}");
+    let mut agreements = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("agreements.csv").expect("entry"),
+        &mut agreements,
+    )
+    .expect("UTF-8");
+    assert_eq!(agreements.lines().count(), 19, "a header and 18 agreements");
+}
+
+/// The ontology's reference: every class and property of the tw: namespace has its entry, in
+/// the reader's language; the shapes are in words; the diagram names the classes.
+#[test]
+fn the_ontology_reference_documents_every_term_in_three_languages() {
+    let sandbox = loaded();
+    let output = sandbox.dir.path().join("site");
+    sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    let terms = sandbox.select(&[
+        "-e",
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#> \
+         SELECT DISTINCT ?term WHERE { VALUES ?type { owl:Class owl:ObjectProperty \
+         owl:DatatypeProperty owl:AnnotationProperty } ?term a ?type \
+         FILTER(STRSTARTS(STR(?term), \"https://w3id.org/twinning/ontology#\")) }",
+    ]);
+    assert!(terms.len() > 40, "{}", terms.len());
+    for (suffix, label) in [
+        ("", "home city"),
+        (".ar", "المدينة المرجعية"),
+        (".fr", "ville de référence"),
+    ] {
+        let page = std::fs::read_to_string(output.join(format!("ontology/index{suffix}.html")))
+            .expect("the ontology page");
+        for row in &terms {
+            let local = row["term"]
+                .rsplit('#')
+                .next()
+                .expect("a local name")
+                .trim_end_matches('>');
+            assert!(
+                page.contains(&format!("id=\"{local}\"")),
+                "{suffix}: no entry for {local}"
+            );
+        }
+        assert!(page.contains(label), "{suffix}: no '{label}'");
+        assert!(page.contains("<svg"), "{suffix}: no diagram");
+        assert!(page.contains("id=\"shape-"), "{suffix}: no shapes");
+    }
+    let french = std::fs::read_to_string(output.join("ontology/index.fr.html")).expect("page");
+    assert!(
+        french.contains("exactement 1"),
+        "the shapes are not in words"
+    );
+    let arabic = std::fs::read_to_string(output.join("ontology/index.ar.html")).expect("page");
+    assert!(arabic.contains("مخالفة"), "no severity in Arabic");
+}
+
+#[test]
+fn a_non_empty_directory_is_kept_unless_forced() {
+    let sandbox = loaded();
+    let output = sandbox.dir.path().join("site");
+    std::fs::create_dir(&output).expect("mkdir");
+    std::fs::write(output.join("notes.txt"), "mine").expect("write");
+    sandbox
+        .twinning()
+        .args(["site", "-o"])
+        .arg(&output)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("not empty").and(predicates::str::contains("--force")));
+    assert_eq!(
+        std::fs::read_to_string(output.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+    assert!(!output.join("index.html").exists());
+
+    // A file is never replaced.
+    let file = sandbox.file("a-file", "data");
+    sandbox
+        .twinning()
+        .args(["site", "--force", "-o"])
+        .arg(&file)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("not a directory"));
+    assert_eq!(std::fs::read_to_string(&file).expect("kept"), "data");
+
+    sandbox
+        .twinning()
+        .args(["site", "--force", "-o"])
+        .arg(&output)
+        .assert()
+        .success();
+    assert!(output.join("index.html").exists());
+    assert!(!output.join("notes.txt").exists());
+    assert_no_leftovers(sandbox.dir.path());
+
+    // A URL that is not the site's address is refused before anything is written.
+    sandbox
+        .twinning()
+        .args(["site", "--force", "--url", "example.org/site", "-o"])
+        .arg(&output)
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("--url"));
+    assert!(output.join("index.html").exists());
+}
+
+/// A build that dies half-way (here: the file size limit kills it while it writes the dataset)
+/// leaves the previous site in place, untouched; the next build clears what the dead one left.
+#[test]
+fn a_build_that_dies_half_way_leaves_the_previous_site_in_place() {
+    let sandbox = loaded();
+    let output = sandbox.dir.path().join("site");
+    sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    let before = tree(&output);
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 600; exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("twinning"))
+        .arg("--store")
+        .arg(sandbox.store())
+        .args(["site", "--force", "-o"])
+        .arg(&output)
+        .status()
+        .expect("run twinning");
+    assert!(!status.success(), "the build should have been stopped");
+    assert_same(&tree(&output), &before, "the previous site changed");
+    sandbox.succeed(&["site", "--force", "-o", output.to_str().expect("path")]);
+    assert_same(&tree(&output), &before, "a rebuild differs");
+    assert_no_leftovers(sandbox.dir.path());
+}
+
+/// Issue 17: served by a plain static file server and crawled in headless Chromium from the
+/// home page in each language, every internal link and every fragment resolves.
+#[test]
+fn in_chromium_every_link_of_the_site_resolves() {
+    let Some(browser) = crate::common::chromium() else {
+        return;
+    };
+    let sandbox = loaded();
+    let output = sandbox.dir.path().join("site");
+    sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    let entities = std::fs::read_dir(output.join("id/city"))
+        .expect("cities")
+        .count();
+    for start in ["index.html", "index.ar.html"] {
+        let result = Command::new("python3")
+            .arg(repository().join("tests/clients/crawl.py"))
+            .arg(&output)
+            .arg(start)
+            .arg("--chromium")
+            .arg(&browser)
+            .output()
+            .expect("run tests/clients/crawl.py");
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_slice(&result.stdout).expect("the crawl's JSON");
+        assert_eq!(summary["broken"], serde_json::json!([]), "{start}");
+        assert_eq!(
+            summary["missing_fragments"],
+            serde_json::json!([]),
+            "{start}"
+        );
+        assert_eq!(summary["truncated"], false);
+        // Every page in three languages and every RDF file was reached.
+        assert!(
+            summary["pages"].as_u64() > Some(1200),
+            "{start}: {}",
+            summary["pages"]
+        );
+        assert!(summary["files"].as_u64() > Some(1700), "{start}");
+        assert!(entities > 100);
+    }
+}
+
+/// A private Apache (tests/clients/apache.py), stopped when dropped.
+struct Apache {
+    state: PathBuf,
+    base: String,
+}
+
+impl Apache {
+    /// Starts Apache with `mounts` (`/path=directory`); `None` (the test skips) when Apache is
+    /// not installed, unless `TWINNING_REQUIRE_APACHE` is set, as in CI.
+    fn start(state: PathBuf, mounts: &[String]) -> Option<Self> {
+        let mut command = Command::new("python3");
+        command
+            .arg(repository().join("tests/clients/apache.py"))
+            .arg("start")
+            .arg(&state);
+        for mount in mounts {
+            command.args(["--mount", mount]);
+        }
+        let output = command.output().expect("run tests/clients/apache.py");
+        if output.status.code() == Some(3) {
+            assert!(
+                std::env::var_os("TWINNING_REQUIRE_APACHE").is_none(),
+                "TWINNING_REQUIRE_APACHE is set but Apache is not installed"
+            );
+            eprintln!("skipped: no Apache (install Debian's apache2-bin; .ci/run does)");
+            return None;
+        }
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let started: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        Some(Self {
+            state,
+            base: started["base"].as_str().expect("base").to_owned(),
+        })
+    }
+}
+
+impl Drop for Apache {
+    fn drop(&mut self) {
+        let _ = Command::new("python3")
+            .arg(repository().join("tests/clients/apache.py"))
+            .arg("stop")
+            .arg(&self.state)
+            .output();
+    }
+}
+
+fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+    head.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        (key.trim() == name).then(|| value.trim())
+    })
+}
+
+/// Issue 17: hosted on Apache, the site's .htaccess answers an entity's IRI path and the
+/// ontology by content negotiation (q-values and languages weighed), and the w3id.org rules
+/// send `/twinning/id/…` and `/twinning/ontology` to the right file of the published site.
+#[test]
+fn on_apache_the_site_negotiates_and_the_w3id_rules_redirect() {
+    let sandbox = loaded();
+    let root = sandbox.dir.path();
+    // Apache's workers run unprivileged: the site must be readable by them.
+    std::fs::set_permissions(root, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let site = root.join("site");
+    std::fs::create_dir_all(site.join("w3id")).expect("mkdir");
+    let Some(apache) = Apache::start(
+        root.join("apache"),
+        &[
+            format!("/site={}", site.display()),
+            format!("/twinning={}", site.join("w3id").display()),
+        ],
+    ) else {
+        return;
+    };
+    let url = format!("{}/site/", apache.base);
+    sandbox.succeed(&[
+        "site",
+        "--force",
+        "--url",
+        &url,
+        "-o",
+        site.to_str().expect("path"),
+    ]);
+    let get = |path: &str, headers: &[&str]| {
+        let mut args: Vec<String> = Vec::new();
+        for header in headers {
+            args.push("-H".to_owned());
+            args.push((*header).to_owned());
+        }
+        args.push(format!("{}{path}", apache.base));
+        curl(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let media = |head: &str| {
+        header(head, "content-type")
+            .unwrap_or_default()
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+
+    // The site: one IRI path, the variant the client weighs highest.
+    for (accept, expected) in [
+        ("text/turtle", "text/turtle"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/rdf+xml", "application/rdf+xml"),
+        ("text/html;q=0.5, text/turtle", "text/turtle"),
+        ("text/turtle;q=0.1, text/html", "text/html"),
+        ("*/*", "text/html"),
+    ] {
+        let (status, head, body) = get("/site/id/city/dakhla", &[&format!("Accept: {accept}")]);
+        assert_eq!(status, 200, "{accept}: {head}");
+        assert_eq!(media(&head), expected, "{accept}: {head}");
+        assert!(
+            body.contains("dakhla") || body.contains("الداخلة"),
+            "{accept}"
+        );
+    }
+    let (_, head, body) = get(
+        "/site/id/city/dakhla",
+        &["Accept: text/html", "Accept-Language: ar, en;q=0.5"],
+    );
+    assert!(body.contains("<html lang=\"ar\""), "{head}");
+    let (_, _, body) = get("/site/id/city/dakhla", &["Accept-Language: fr"]);
+    assert!(body.contains("<html lang=\"fr\""));
+    let (_, _, body) = get("/site/id/city/dakhla", &[]);
+    assert!(body.contains("<html lang=\"en\""));
+    let (status, head, body) = get("/site/ontology", &["Accept: text/turtle"]);
+    assert_eq!(
+        (status, media(&head).as_str()),
+        (200, "text/turtle"),
+        "{head}"
+    );
+    assert!(body.contains("owl:Ontology"));
+    let (status, head, _) = get("/site/ontology", &["Accept: text/html"]);
+    assert_eq!(status, 301, "{head}");
+    assert_eq!(
+        header(&head, "location"),
+        Some(format!("{url}ontology/").as_str())
+    );
+
+    // w3id.org's rules: 303 to the file, which then answers.
+    for (path, headers, target) in [
+        (
+            "/twinning/id/city/dakhla",
+            vec!["Accept: text/turtle"],
+            "id/city/dakhla.ttl",
+        ),
+        (
+            "/twinning/id/agreement/dakhla-crotone-2022",
+            vec!["Accept: application/ld+json"],
+            "id/agreement/dakhla-crotone-2022.jsonld",
+        ),
+        (
+            "/twinning/id/city/dakhla",
+            vec![
+                "Accept: text/html,application/xhtml+xml,*/*;q=0.8",
+                "Accept-Language: fr-FR,fr;q=0.9",
+            ],
+            "id/city/dakhla.fr.html",
+        ),
+        (
+            "/twinning/id/city/dakhla",
+            vec!["Accept-Language: ar"],
+            "id/city/dakhla.ar.html",
+        ),
+        ("/twinning/id/city/dakhla", vec![], "id/city/dakhla.html"),
+        (
+            "/twinning/ontology",
+            vec!["Accept: text/turtle"],
+            "ontology/twinning.ttl",
+        ),
+        (
+            "/twinning/ontology",
+            vec!["Accept: text/html"],
+            "ontology/index.html",
+        ),
+        ("/twinning/", vec![], "index.html"),
+    ] {
+        let (status, head, _) = get(path, &headers);
+        let expected = format!("{url}{target}");
+        assert!(matches!(status, 302 | 303), "{path} {headers:?}: {head}");
+        assert_eq!(
+            header(&head, "location"),
+            Some(expected.as_str()),
+            "{path} {headers:?}"
+        );
+        let (status, _, _) = curl(&[&expected]);
+        assert_eq!(status, 200, "{expected}");
+    }
+}
