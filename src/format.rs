@@ -102,6 +102,8 @@ pub enum ExportFormat {
     /// The city network for network-analysis tools: GraphML (cities as nodes, agreements as
     /// edges)
     Graphml,
+    /// The same network in GEXF 1.2, Gephi's format
+    Gexf,
 }
 
 impl ExportFormat {
@@ -114,7 +116,7 @@ impl ExportFormat {
             Self::Nquads => Some(RdfSyntax::Nquads),
             Self::Rdfxml => Some(RdfSyntax::Rdfxml),
             Self::Jsonld => Some(RdfSyntax::Jsonld),
-            Self::Csv | Self::Quickstatements | Self::Graphml => None,
+            Self::Csv | Self::Quickstatements | Self::Graphml | Self::Gexf => None,
         }
     }
 
@@ -128,6 +130,7 @@ impl ExportFormat {
             Some("csv") => return Ok(Self::Csv),
             Some("qs") => return Ok(Self::Quickstatements),
             Some("graphml") => return Ok(Self::Graphml),
+            Some("gexf") => return Ok(Self::Gexf),
             _ => {}
         }
         Ok(match RdfSyntax::from_path(path, "--format")? {

@@ -35,6 +35,7 @@ pub fn run(location: &Location, args: &ExportArgs) -> Result<()> {
                 write_quickstatements(&session.store, args.wikidata.as_deref(), out)
             }
             (ExportFormat::Graphml, None) => crate::network::write_graphml(&session.store, out),
+            (ExportFormat::Gexf, None) => crate::network::write_gexf(&session.store, out),
             (_, None) => spreadsheet::export(&session.store, out),
         }
     })

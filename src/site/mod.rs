@@ -8,6 +8,7 @@
 //! ontology/*.ttl                                the ontology, vocabularies and shapes as bundled
 //! id/…/x{,.ar,.fr}.html, x.ttl, .jsonld, .nt, .rdf   one entity (as `twinning serve` shows it)
 //! data/twinning.ttl, .nq, twinning-csv.zip      the whole dataset
+//! data/network.graphml, network.gexf           the city network (cities, agreements)
 //! void.ttl                                      its VoID/DCAT description
 //! .htaccess                                     content negotiation on Apache
 //! w3id/.htaccess                                redirect rules for w3id.org (with --url)
@@ -328,7 +329,8 @@ impl Site {
         Ok(())
     }
 
-    /// The whole dataset as Turtle, N-Quads and CSV, and its VoID/DCAT description.
+    /// The whole dataset as Turtle, N-Quads and CSV, the city network as GraphML and GEXF, and
+    /// the VoID/DCAT description.
     fn write_dataset(&mut self, store: &Store, options: &Options) -> Result<()> {
         for (syntax, name) in [
             (RdfSyntax::Turtle, "data/twinning.ttl"),
@@ -338,6 +340,13 @@ impl Site {
             crate::export::export(store, syntax, &mut bytes)?;
             self.write(name, bytes)?;
         }
+        // The city network, for network-analysis tools.
+        let mut graphml = Vec::new();
+        crate::network::write_graphml(store, &mut graphml)?;
+        self.write("data/network.graphml", graphml)?;
+        let mut gexf = Vec::new();
+        crate::network::write_gexf(store, &mut gexf)?;
+        self.write("data/network.gexf", gexf)?;
         let bundle = csv_bundle(store)?;
         self.write("data/twinning-csv.zip", bundle)?;
         let void = void_description(store, options)?;

@@ -255,21 +255,28 @@ fn the_research_queries_answer_identically_on_virtuoso() {
     }
 }
 
-/// Issue 17: `export --format graphml` is the city network for network-analysis tools. networkx
-/// reads it: one node per city with its names, country, region, point and Wikidata item, one
-/// directed edge per agreement (home city to partner) with its kind, status, year and themes;
-/// each home city's out-degree is its number of agreements (query 001).
+/// Issue 17: `export --format graphml` and `--format gexf` are the city network for
+/// network-analysis tools. networkx reads both: one node per city with its names, country,
+/// region, point and Wikidata item, one directed edge per agreement (home city to partner) with
+/// its kind, status, year and themes; each home city's out-degree is its number of agreements
+/// (query 001).
 #[test]
-fn the_graphml_export_opens_in_networkx_with_the_city_network() {
+fn the_network_exports_open_in_networkx_with_the_city_network() {
     let Some(python) = python_with_clients() else {
         return;
     };
     let sandbox = Sandbox::new();
     sandbox.twinning().arg("load").assert().success();
-    let file = sandbox.dir.path().join("network.graphml");
+    for extension in ["graphml", "gexf"] {
+        network_in_networkx(&sandbox, &python, extension);
+    }
+}
+
+fn network_in_networkx(sandbox: &Sandbox, python: &std::ffi::OsStr, extension: &str) {
+    let file = sandbox.dir.path().join(format!("network.{extension}"));
     sandbox.succeed(&["export", "-o", file.to_str().expect("UTF-8 path")]);
-    let output = std::process::Command::new(&python)
-        .arg(repository().join("tests/clients/networkx_graphml.py"))
+    let output = std::process::Command::new(python)
+        .arg(repository().join("tests/clients/networkx_network.py"))
         .arg(&file)
         .output()
         .expect("run Python");
@@ -279,11 +286,11 @@ fn the_graphml_export_opens_in_networkx_with_the_city_network() {
         String::from_utf8_lossy(&output.stderr)
     );
     let graph: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    assert_eq!(graph["directed"], true);
+    assert_eq!(graph["directed"], true, "{extension}");
     assert_eq!(
         graph["edges"].as_array().map(Vec::len),
         Some(18),
-        "Table 1's rows"
+        "{extension}: Table 1's rows"
     );
     let dakhla = &graph["nodes"]["https://w3id.org/twinning/id/city/dakhla"];
     assert_eq!(dakhla["label"], "Dakhla");
@@ -316,7 +323,7 @@ fn the_graphml_export_opens_in_networkx_with_the_city_network() {
             assert_eq!(
                 graph["home_degrees"][&row["city_iri"]].to_string(),
                 row["table"],
-                "{}",
+                "{extension}: {}",
                 row["city"]
             );
         }

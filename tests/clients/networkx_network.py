@@ -1,14 +1,16 @@
-"""Opens twinning's GraphML export with networkx, as a network analyst would, and prints what it
-read as JSON: node and edge counts, every node's attributes and every edge's (issue 17).
+"""Opens twinning's network export (GraphML or GEXF, by the file's extension) with networkx, as a
+network analyst would, and prints what it read as JSON: node and edge counts, every node's
+attributes and every edge's (issue 17).
 
-usage: networkx_graphml.py FILE.graphml
+usage: networkx_network.py FILE.graphml|FILE.gexf
 """
 import json
 import sys
 
 import networkx
 
-graph = networkx.read_graphml(sys.argv[1])
+path = sys.argv[1]
+graph = networkx.read_gexf(path) if path.endswith(".gexf") else networkx.read_graphml(path)
 print(json.dumps({
     "directed": graph.is_directed(),
     "nodes": {node: data for node, data in graph.nodes(data=True)},
