@@ -129,6 +129,17 @@ pub enum Error {
     Refused(String),
 }
 
+/// A CSV writer's error: its writer's own I/O error as it is (so that a closed pipe stays one),
+/// anything else as an output error.
+impl From<csv::Error> for Error {
+    fn from(error: csv::Error) -> Self {
+        match error.into_kind() {
+            csv::ErrorKind::Io(cause) => Self::Output(cause),
+            other => Self::Output(std::io::Error::other(format!("{other:?}"))),
+        }
+    }
+}
+
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {

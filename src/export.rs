@@ -254,10 +254,16 @@ fn pretty_config() -> TurtleConfig {
         .with_own_prefix_map(prefixes)
 }
 
-fn sophia_error<E: std::error::Error, F: std::error::Error>(
-    error: sophia::api::source::StreamError<E, F>,
+/// A serializer's error: the writer's own (so that a closed pipe stays one), or the source's.
+fn sophia_error<E: std::error::Error>(
+    error: sophia::api::source::StreamError<E, std::io::Error>,
 ) -> Error {
-    Error::Output(std::io::Error::other(error.to_string()))
+    match error {
+        sophia::api::source::StreamError::SinkError(cause) => Error::Output(cause),
+        sophia::api::source::StreamError::SourceError(cause) => {
+            Error::Output(std::io::Error::other(cause.to_string()))
+        }
+    }
 }
 
 fn iri(value: &str) -> SimpleTerm<'_> {

@@ -128,10 +128,6 @@ impl Network {
     }
 }
 
-fn xml(error: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!("cannot write the network: {error}"))
-}
-
 type XmlWriter<'a> = Writer<&'a mut dyn Write>;
 
 fn start(writer: &mut XmlWriter<'_>, name: &str, attributes: &[(&str, &str)]) -> Result<()> {
@@ -139,21 +135,22 @@ fn start(writer: &mut XmlWriter<'_>, name: &str, attributes: &[(&str, &str)]) ->
     for attribute in attributes {
         start.push_attribute(*attribute);
     }
-    writer.write_event(Event::Start(start)).map_err(xml)
+    writer
+        .write_event(Event::Start(start))
+        .map_err(Error::Output)
 }
 
 fn end(writer: &mut XmlWriter<'_>, name: &str) -> Result<()> {
     writer
         .write_event(Event::End(BytesEnd::new(name)))
-        .map_err(xml)
+        .map_err(Error::Output)
 }
 
 fn empty(writer: &mut XmlWriter<'_>, name: &str, attributes: &[(&str, &str)]) -> Result<()> {
     writer
         .create_element(name)
         .with_attributes(attributes.iter().copied())
-        .write_empty()
-        .map_err(xml)?;
+        .write_empty()?;
     Ok(())
 }
 
@@ -178,9 +175,7 @@ fn known<'a>(
 pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
     let network = Network::read(store)?;
     let mut writer = Writer::new_with_indent(out, b' ', 2);
-    writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .map_err(xml)?;
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     start(
         &mut writer,
         "graphml",
@@ -228,8 +223,7 @@ pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
                 writer
                     .create_element("data")
                     .with_attribute(("key", key.as_str()))
-                    .write_text_content(BytesText::new(value))
-                    .map_err(xml)?;
+                    .write_text_content(BytesText::new(value))?;
             }
             end(&mut writer, of)?;
         }
@@ -245,9 +239,7 @@ pub fn write_graphml(store: &Store, out: &mut dyn Write) -> Result<()> {
 pub fn write_gexf(store: &Store, out: &mut dyn Write) -> Result<()> {
     let network = Network::read(store)?;
     let mut writer = Writer::new_with_indent(out, b' ', 2);
-    writer
-        .write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))
-        .map_err(xml)?;
+    writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     start(
         &mut writer,
         "gexf",
@@ -267,8 +259,7 @@ pub fn write_gexf(store: &Store, out: &mut dyn Write) -> Result<()> {
         .write_text_content(BytesText::new(concat!(
             "twinning ",
             env!("CARGO_PKG_VERSION")
-        )))
-        .map_err(xml)?;
+        )))?;
     end(&mut writer, "meta")?;
     start(
         &mut writer,

@@ -42,10 +42,9 @@ pub fn run(location: &Location, args: &WikidataDiffArgs) -> Result<()> {
             DiffFormat::Table => writeln!(out, "{}", table.render())?,
             DiffFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                let error = |e: csv::Error| Error::Output(std::io::Error::other(e));
-                writer.write_record(&table.columns).map_err(error)?;
+                writer.write_record(&table.columns)?;
                 for row in &table.rows {
-                    writer.write_record(row).map_err(error)?;
+                    writer.write_record(row)?;
                 }
                 writer.flush()?;
             }

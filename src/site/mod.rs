@@ -383,17 +383,12 @@ fn csv_bundle(store: &Store) -> Result<Vec<u8>> {
                 )
                 .map_err(zip_error)?;
             let mut writer = csv::Writer::from_writer(&mut archive);
-            let csv_error = |e: csv::Error| Error::Output(std::io::Error::other(e));
-            writer
-                .write_record(&answer.table.columns)
-                .map_err(csv_error)?;
+            writer.write_record(&answer.table.columns)?;
             for row in &answer.table.rows {
-                writer
-                    .write_record(
-                        row.iter()
-                            .map(|cell| crate::spreadsheet::neutralise(cell).into_owned()),
-                    )
-                    .map_err(csv_error)?;
+                writer.write_record(
+                    row.iter()
+                        .map(|cell| crate::spreadsheet::neutralise(cell).into_owned()),
+                )?;
             }
             writer.flush()?;
         }

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use oxigraph::store::Store;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::output::cell;
 use crate::sparql;
 
@@ -55,8 +55,7 @@ pub fn write_template(mut out: impl Write) -> Result<()> {
     writer
         .write_record(COLUMNS.iter().map(|c| c.name))
         .and_then(|()| writer.write_record(COLUMNS.iter().map(|c| c.example)))
-        .and_then(|()| writer.flush().map_err(csv::Error::from))
-        .map_err(|e| Error::Output(std::io::Error::other(e)))?;
+        .and_then(|()| writer.flush().map_err(csv::Error::from))?;
     Ok(())
 }
 
@@ -64,10 +63,7 @@ pub fn write_template(mut out: impl Write) -> Result<()> {
 pub fn export(store: &Store, out: impl Write) -> Result<()> {
     let solutions = sparql::select(store, sparql::EXPORT_CSV, &[])?;
     let mut writer = csv::Writer::from_writer(out);
-    let write_error = |e: csv::Error| Error::Output(std::io::Error::other(e));
-    writer
-        .write_record(COLUMNS.iter().map(|c| c.name))
-        .map_err(write_error)?;
+    writer.write_record(COLUMNS.iter().map(|c| c.name))?;
     for solution in solutions {
         let record: Vec<String> = COLUMNS
             .iter()
@@ -83,9 +79,7 @@ pub fn export(store: &Store, out: impl Write) -> Result<()> {
                 }
             })
             .collect();
-        writer
-            .write_record(record.iter().map(|value| neutralise(value).into_owned()))
-            .map_err(write_error)?;
+        writer.write_record(record.iter().map(|value| neutralise(value).into_owned()))?;
     }
     writer.flush()?;
     Ok(())

@@ -153,3 +153,40 @@ fn the_turtle_export_is_stamped_with_the_datasets_version_and_date() {
         );
     }
 }
+
+/// `twinning export | head` is not a failure: a reader that stops early closes the pipe, and the
+/// export ends quietly with exit code 0 in every format (Turtle went through sophia's serializer,
+/// whose closed-pipe error was once reported as "Sink failed").
+#[test]
+fn an_export_into_a_pipe_closed_early_ends_quietly() {
+    use std::io::Read as _;
+    let sandbox = Sandbox::new();
+    sandbox.succeed(&["load"]);
+    for format in [
+        "turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml", "csv", "graphml", "gexf",
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("twinning"))
+            .arg("--store")
+            .arg(sandbox.store())
+            .args(["export", "--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run twinning");
+        let mut first = [0u8; 64];
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_exact(&mut first)
+            .expect("the export starts");
+        // The pipe is closed here, as `head` closes it.
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{format}: {:?}", output.status);
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            "",
+            "{format}: a message on a closed pipe"
+        );
+    }
+}
