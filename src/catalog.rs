@@ -28,6 +28,13 @@ pub struct Header {
     pub summary_ar: Option<String>,
     /// The research question, in French.
     pub summary_fr: Option<String>,
+    /// The question in words that fit any set of home cities (`#+ generic`): a report on a
+    /// dataset that is not the paper's asks it so.
+    pub generic: Option<String>,
+    /// The same, in Arabic.
+    pub generic_ar: Option<String>,
+    /// The same, in French.
+    pub generic_fr: Option<String>,
     /// What the paper states as the answer.
     pub paper: Option<String>,
     /// The same, in Arabic.
@@ -61,6 +68,9 @@ impl Header {
                 "summary" => header.summary = Some(value),
                 "summary_ar" => header.summary_ar = Some(value),
                 "summary_fr" => header.summary_fr = Some(value),
+                "generic" => header.generic = Some(value),
+                "generic_ar" => header.generic_ar = Some(value),
+                "generic_fr" => header.generic_fr = Some(value),
                 "paper_ar" => header.paper_ar = Some(value),
                 "paper_fr" => header.paper_fr = Some(value),
                 "paper" => header.paper = Some(value),
@@ -104,6 +114,24 @@ impl QueryFile {
             Language::En => None,
         }
         .unwrap_or_else(|| self.question())
+    }
+
+    /// The question as a report asks it: in the paper's words on the paper's data
+    /// (`paper`), else in the words that fit any home cities (`#+ generic…`), where the file
+    /// has them; in `language`, else in English.
+    pub fn question_for(&self, language: crate::i18n::Language, paper: bool) -> &str {
+        use crate::i18n::Language;
+        if paper {
+            return self.question_in(language);
+        }
+        let header = &self.header;
+        match language {
+            Language::Ar => header.generic_ar.as_deref(),
+            Language::Fr => header.generic_fr.as_deref(),
+            Language::En => None,
+        }
+        .or(header.generic.as_deref())
+        .unwrap_or_else(|| self.question_in(language))
     }
 }
 
@@ -189,6 +217,23 @@ mod tests {
                 "{} lacks #+ paper",
                 query.slug
             );
+            // A report on other cities asks every question in words that fit them.
+            for (key, value) in [
+                ("generic", &query.header.generic),
+                ("generic_ar", &query.header.generic_ar),
+                ("generic_fr", &query.header.generic_fr),
+            ] {
+                let text = value
+                    .as_deref()
+                    .unwrap_or_else(|| panic!("{} lacks #+ {key}", query.slug));
+                for word in ["southern", "الجنوبية", "du Sud", "the paper's text"] {
+                    assert!(
+                        !text.contains(word),
+                        "{}: #+ {key} says '{word}'",
+                        query.slug
+                    );
+                }
+            }
         }
     }
 

@@ -100,9 +100,10 @@ pub enum Command {
     /// Read-only unless started with --allow-update --token-file FILE; then SPARQL Update and
     /// Graph Store writes (to /store) need that bearer token.
     Serve(ServeArgs),
-    /// Write the store as a static linked-data site: a page and RDF files per entity, the
-    /// research questions, the ontology's reference, the dataset's dumps and description, and
-    /// redirect rules for Apache and w3id.org.
+    /// Write the store as a static linked-data site: entity pages, the ontology, dumps
+    ///
+    /// A page and RDF files per entity, the research questions, the ontology's reference, the
+    /// dataset's dumps and description, and redirect rules for Apache and w3id.org.
     ///
     /// Any static host can serve the directory (GitHub Pages, Apache, `python -m http.server`):
     /// links are relative and nothing is fetched when a page is viewed. The same store gives the

@@ -504,7 +504,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             html,
             "<li><a href=\"#q{}\">{}</a></li>",
             index + 1,
-            escape(query.question_in(language))
+            escape(query.question_for(language, framing.paper))
         );
     }
     // The disagreements between the paper and its sources, or the dataset's own, if it records
@@ -534,7 +534,7 @@ pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<(
             "<section id=\"q{}\" class=\"question\"><h2>{}. {}</h2>",
             index + 1,
             index + 1,
-            escape(query.question_in(language))
+            escape(query.question_for(language, framing.paper))
         );
         if let Some(paper) = paper(query, language).filter(|_| framing.paper) {
             let _ = write!(

@@ -108,9 +108,9 @@ pub enum Key {
     AgreementsPerCountry,
     /// The title of the chart of agreements per theme axis (top concept of the themes).
     AgreementsPerTopConcept,
-    /// The title of the timeline: agreements per year, by southern city.
+    /// The title of the timeline: agreements per year, by home city.
     TimelineByYear,
-    /// The title of the matrix of themes per southern city.
+    /// The title of the matrix of themes per home city.
     CityThemeMatrix,
     /// The word for agreements, as a count or an axis label.
     Agreements,
@@ -433,8 +433,8 @@ fn english(key: Key) -> &'static str {
         Key::AgreementsPerRegion => "Agreements per world region",
         Key::AgreementsPerCountry => "Agreements per partner country",
         Key::AgreementsPerTopConcept => "Agreements per theme axis",
-        Key::TimelineByYear => "Agreements per year, by southern city",
-        Key::CityThemeMatrix => "Themes per southern city",
+        Key::TimelineByYear => "Agreements per year, by home city",
+        Key::CityThemeMatrix => "Themes per home city",
         Key::Agreements => "agreements",
         Key::Year => "Year",
         Key::City => "City",
@@ -563,8 +563,8 @@ fn arabic(key: Key) -> &'static str {
         Key::AgreementsPerRegion => "الاتفاقيات حسب مناطق العالم",
         Key::AgreementsPerCountry => "الاتفاقيات حسب الدولة الشريكة",
         Key::AgreementsPerTopConcept => "الاتفاقيات حسب محاور الشراكة",
-        Key::TimelineByYear => "الاتفاقيات سنة بسنة، حسب مدن الأقاليم الجنوبية",
-        Key::CityThemeMatrix => "المحاور الموضوعاتية حسب مدن الأقاليم الجنوبية",
+        Key::TimelineByYear => "الاتفاقيات سنة بسنة، حسب المدن المرجعية",
+        Key::CityThemeMatrix => "المحاور الموضوعاتية حسب المدن المرجعية",
         Key::Agreements => "الاتفاقيات",
         Key::Year => "السنة",
         Key::City => "المدينة",
@@ -697,8 +697,8 @@ fn french(key: Key) -> &'static str {
         Key::AgreementsPerRegion => "Accords par région du monde",
         Key::AgreementsPerCountry => "Accords par pays partenaire",
         Key::AgreementsPerTopConcept => "Accords par axe thématique",
-        Key::TimelineByYear => "Accords par année, par ville du Sud",
-        Key::CityThemeMatrix => "Thèmes par ville du Sud",
+        Key::TimelineByYear => "Accords par année, par ville de référence",
+        Key::CityThemeMatrix => "Thèmes par ville de référence",
         Key::Agreements => "accords",
         Key::Year => "Année",
         Key::City => "Ville",

@@ -180,7 +180,11 @@ pub fn write_text(
     }
     for (index, answer) in answers.iter().enumerate() {
         let header = &answer.query.header;
-        let heading = format!("{}. {}", index + 1, answer.query.question());
+        let heading = format!(
+            "{}. {}",
+            index + 1,
+            answer.query.question_for(Language::En, framing.paper)
+        );
         if markdown {
             writeln!(out, "## {heading}\n")?;
         } else {

@@ -23,7 +23,7 @@ pub struct Column {
 
 /// The template, in order. Names are matched by any label in any language, or by slug.
 pub const COLUMNS: &[Column] = &[
-    Column { name: "home_city", required: true, help: "the southern city (Dakhla, الداخلة, Dajla…)", example: "Dakhla" },
+    Column { name: "home_city", required: true, help: "the home city, a member of coll:home-cities (Dakhla, الداخلة, Dajla…)", example: "Dakhla" },
     Column { name: "partner_city", required: true, help: "the foreign city", example: "Columbus" },
     Column { name: "partner_country", required: true, help: "the foreign city's country", example: "United States" },
     Column { name: "kind", required: true, help: "twinning, cooperation, friendship pact, memorandum of understanding, unspecified", example: "twinning" },

@@ -376,6 +376,11 @@ fn a_report_on_other_cities_is_framed_by_their_dataset_not_by_the_paper() {
             "fr",
             "Example Land : accords de jumelage de trois villes fictives",
         ),
+        // No Arabic title: the English one, as the dataset gives no other.
+        (
+            "ar",
+            "Example Land: twinning agreements of three fictional cities",
+        ),
     ] {
         let path = sandbox.dir.path().join(format!("{code}.html"));
         sandbox
@@ -387,15 +392,32 @@ fn a_report_on_other_cities_is_framed_by_their_dataset_not_by_the_paper() {
         let html = std::fs::read_to_string(&path).expect("report written");
         assert!(html.contains(&format!("<title>{title}")), "{code}: title");
         assert!(html.contains("No fact in it is about a real place") || code != "en");
+        // The questions are asked of these cities, not of the paper's (`#+ generic…`). The
+        // queries shown as run (`<pre>`) keep their whole header, the paper's question included.
+        let shown: String = html
+            .split("<pre>")
+            .enumerate()
+            .map(|(index, part)| {
+                if index == 0 {
+                    part
+                } else {
+                    part.split_once("</pre>").map_or("", |(_, rest)| rest)
+                }
+            })
+            .collect();
         for paper in [
             "Ismaili",
             "class=\"paper\"",
             "id=\"disagreements\"",
             "Morocco",
             "Maroc",
+            "southern",
+            "provinces du Sud",
+            "الأقاليم الجنوبية",
+            "the paper's text",
         ] {
             assert!(
-                !html.contains(paper),
+                !shown.contains(paper),
                 "{code}: {paper} in a report on other cities"
             );
         }
@@ -411,6 +433,10 @@ fn a_report_on_other_cities_is_framed_by_their_dataset_not_by_the_paper() {
     let text = String::from_utf8(text).expect("UTF-8");
     assert!(text.starts_with("Example Land: twinning agreements"));
     assert!(!text.contains("The paper:") && !text.contains("Morocco"));
+    assert!(
+        !text.contains("southern"),
+        "a question in the paper's words"
+    );
     let bundled = report("en", &sandbox.dir.path().join("bundled.html"));
     for paper in [
         "Ismaili",
