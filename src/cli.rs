@@ -446,7 +446,7 @@ pub struct SiteArgs {
     /// The address the site will be published at (`https://example.github.io/twinning/`): the
     /// dataset description links its dumps there, and `w3id/.htaccess` redirects
     /// `https://w3id.org/twinning/…` to it.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = crate::site::site_url)]
     pub url: Option<String>,
 }
 

@@ -133,9 +133,10 @@ pub enum Error {
 /// anything else as an output error.
 impl From<csv::Error> for Error {
     fn from(error: csv::Error) -> Self {
+        let message = error.to_string();
         match error.into_kind() {
             csv::ErrorKind::Io(cause) => Self::Output(cause),
-            other => Self::Output(std::io::Error::other(format!("{other:?}"))),
+            _ => Self::Output(std::io::Error::other(message)),
         }
     }
 }

@@ -75,6 +75,10 @@ pub struct Release {
     pub version: String,
     /// Its dcterms:modified, when stated.
     pub modified: Option<String>,
+    /// Its dcterms:license, when stated.
+    pub license: Option<String>,
+    /// Its dcterms:source, when stated (for the paper's data, the paper's DOI).
+    pub source: Option<String>,
 }
 
 /// The release the store holds: the first void:Dataset with a version (in IRI order), if any.
@@ -92,12 +96,15 @@ pub fn release(store: &Store) -> Result<Option<Release>> {
             {
                 Some(quad) => match quad.object {
                     Term::Literal(literal) => Some(literal.value().to_owned()),
+                    Term::NamedNode(node) => Some(node.into_string()),
                     _ => None,
                 },
                 None => None,
             },
         )
     };
+    let license = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/license");
+    let source = NamedNodeRef::new_unchecked("http://purl.org/dc/terms/source");
     let mut datasets: Vec<_> = store
         .quads_for_pattern(
             None,
@@ -117,6 +124,8 @@ pub fn release(store: &Store) -> Result<Option<Release>> {
                 },
                 version,
                 modified: value(dataset.as_ref(), modified)?,
+                license: value(dataset.as_ref(), license)?,
+                source: value(dataset.as_ref(), source)?,
             }));
         }
     }

@@ -48,6 +48,11 @@ impl Language {
         self.pick([":", ":", "\u{a0}:"])
     }
 
+    /// The semicolon between the items of a list, with its spacing.
+    pub fn semicolon(self) -> &'static str {
+        self.pick(["; ", "؛ ", "\u{a0}; "])
+    }
+
     /// The one of `[english, arabic, french]` in this language.
     pub fn pick(self, [en, ar, fr]: [&str; 3]) -> &str {
         match self {
@@ -283,10 +288,16 @@ pub enum Key {
     SeverityWarning,
     /// A shape's severity: information.
     SeverityInfo,
+    /// The label of an ontology term's IRI.
+    Iri,
+    /// A constraint on a property's values: each value satisfies one of `{alternatives}`.
+    EachEither,
+    /// A constraint on a property's values: no value satisfies `{shape}`.
+    NoValue,
 }
 
 /// Every [`Key`], in declaration order.
-pub const ALL_KEYS: [Key; 106] = [
+pub const ALL_KEYS: [Key; 109] = [
     Key::ReportTitle,
     Key::ReportIntro,
     Key::ReportTitleGeneric,
@@ -393,6 +404,9 @@ pub const ALL_KEYS: [Key; 106] = [
     Key::SeverityViolation,
     Key::SeverityWarning,
     Key::SeverityInfo,
+    Key::Iri,
+    Key::EachEither,
+    Key::NoValue,
 ];
 
 /// The English text of `key`.
@@ -497,7 +511,7 @@ fn english(key: Key) -> &'static str {
         Key::Properties => "Properties",
         Key::ConceptSchemes => "Concept schemes",
         Key::Constraints => "Constraints (SHACL shapes)",
-        Key::ConstraintsIntro => "What `twinning validate` checks in the data, shape by shape. A violation means the data is wrong; a warning, that it is incomplete.",
+        Key::ConstraintsIntro => "What twinning validate checks in the data, shape by shape. A violation means the data is wrong; a warning, that it is incomplete.",
         Key::AppliesTo => "Applies to",
         Key::EveryInstanceOf => "every {class}",
         Key::EverySubjectOf => "everything that has {property}",
@@ -505,8 +519,8 @@ fn english(key: Key) -> &'static str {
         Key::ExactlyCount => "exactly {n}",
         Key::AtLeastCount => "at least {n}",
         Key::AtMostCount => "at most {n}",
-        Key::ValuesOfClass => "each a {class}",
-        Key::ValuesOfDatatype => "each a {datatype}",
+        Key::ValuesOfClass => "each of class {class}",
+        Key::ValuesOfDatatype => "each of type {datatype}",
         Key::ValuesAreIris => "each an IRI",
         Key::IncludesValue => "including {value}",
         Key::OneOfValues => "each one of {values}",
@@ -522,6 +536,9 @@ fn english(key: Key) -> &'static str {
         Key::SeverityViolation => "violation",
         Key::SeverityWarning => "warning",
         Key::SeverityInfo => "information",
+        Key::Iri => "IRI",
+        Key::EachEither => "each value either {alternatives}",
+        Key::NoValue => "no value {shape}",
     }
 }
 
@@ -652,6 +669,9 @@ fn arabic(key: Key) -> &'static str {
         Key::SeverityViolation => "مخالفة",
         Key::SeverityWarning => "تنبيه",
         Key::SeverityInfo => "معلومة",
+        Key::Iri => "المعرّف (IRI)",
+        Key::EachEither => "كل قيمة إما {alternatives}",
+        Key::NoValue => "لا قيمة {shape}",
     }
 }
 
@@ -761,7 +781,7 @@ fn french(key: Key) -> &'static str {
         Key::Properties => "Propriétés",
         Key::ConceptSchemes => "Schémas de concepts",
         Key::Constraints => "Contraintes (formes SHACL)",
-        Key::ConstraintsIntro => "Ce que `twinning validate` vérifie dans les données, forme par forme. Une violation signale une donnée fausse ; un avertissement, une donnée incomplète.",
+        Key::ConstraintsIntro => "Ce que twinning validate vérifie dans les données, forme par forme. Une violation signale une donnée fausse ; un avertissement, une donnée incomplète.",
         Key::AppliesTo => "S'applique à",
         Key::EveryInstanceOf => "chaque {class}",
         Key::EverySubjectOf => "tout ce qui a {property}",
@@ -786,6 +806,9 @@ fn french(key: Key) -> &'static str {
         Key::SeverityViolation => "violation",
         Key::SeverityWarning => "avertissement",
         Key::SeverityInfo => "information",
+        Key::Iri => "IRI",
+        Key::EachEither => "chaque valeur soit {alternatives}",
+        Key::NoValue => "aucune valeur {shape}",
     }
 }
 
@@ -803,8 +826,8 @@ mod tests {
         for (index, key) in ALL_KEYS.iter().enumerate() {
             assert_eq!(*key as usize, index, "{key:?} is out of place in ALL_KEYS");
         }
-        // SeverityInfo is the last variant: a key added after it must be named here instead.
-        assert_eq!(Key::SeverityInfo as usize + 1, ALL_KEYS.len());
+        // NoValue is the last variant: a key added after it must be named here instead.
+        assert_eq!(Key::NoValue as usize + 1, ALL_KEYS.len());
     }
 
     #[test]

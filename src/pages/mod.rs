@@ -159,12 +159,19 @@ impl Links<'_> {
     /// and any other scheme (javascript:, data:…) is never a link.
     pub fn href(&self, iri: &str, language: Language) -> Option<String> {
         if let Some(rest) = iri.strip_prefix(ID) {
-            return Some(match self {
-                Links::Server => format!("/id/{rest}"),
-                Links::Site { root } => {
-                    format!("{root}id/{rest}{}.html", Self::suffix(language))
-                }
-            });
+            return match self {
+                Links::Server => Some(format!("/id/{rest}")),
+                // An entity whose IRI cannot be a file name has no page on a static site.
+                Links::Site { root } => file_safe(rest)
+                    .then(|| format!("{root}id/{rest}{}.html", Self::suffix(language))),
+            };
+        }
+        // The ontology's terms: their entries in the site's ontology reference.
+        if let (Links::Site { root }, Some(local)) = (self, iri.strip_prefix(crate::vocab::TW)) {
+            return Some(format!(
+                "{root}ontology/index{}.html#{local}",
+                Self::suffix(language)
+            ));
         }
         crate::html::is_web(iri).then(|| iri.to_owned())
     }
@@ -175,6 +182,18 @@ impl Links<'_> {
             Links::Site { root } => format!("{root}index{}.html", Self::suffix(language)),
         }
     }
+}
+
+/// Whether `path` (under `id/`) can be a file path on any static host: segments of ASCII letters,
+/// digits, `-` and `_` (no dot, so that `x` and `x.ar` cannot collide with a page's language
+/// variant; no case-only differences are guarded against).
+pub fn file_safe(path: &str) -> bool {
+    path.split('/').all(|segment| {
+        !segment.is_empty()
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    })
 }
 
 /// A node's label in `language`, else in English, else in any language; with the language the
@@ -253,9 +272,10 @@ pub struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
-    /// A node by its label (or CURIE), linked where it can be.
-    pub fn node(&self, node: NamedOrBlankNodeRef<'_>) -> String {
-        let shown = match label(self.store, node, self.language) {
+    /// A node's name: its label in the reader's language (isolated, marked when in another),
+    /// else its path under `id/` or its CURIE, left to right.
+    pub fn name(&self, node: NamedOrBlankNodeRef<'_>) -> String {
+        match label(self.store, node, self.language) {
             Some((value, tag)) => in_language(&value, &tag, self.language),
             None => {
                 // Our unlabelled entities by their path (`observation/…/89f8`), others by CURIE.
@@ -268,7 +288,12 @@ impl Renderer<'_> {
                 };
                 format!("<bdi dir=\"ltr\">{}</bdi>", escape(&name))
             }
-        };
+        }
+    }
+
+    /// A node by its name ([`Renderer::name`]), linked where it can be.
+    pub fn node(&self, node: NamedOrBlankNodeRef<'_>) -> String {
+        let shown = self.name(node);
         match node {
             NamedOrBlankNodeRef::NamedNode(iri) => {
                 match self.links.href(iri.as_str(), self.language) {
@@ -338,6 +363,7 @@ impl Renderer<'_> {
         let title = label(self.store, entity.into(), language)
             .map(|(value, _)| value)
             .unwrap_or_else(|| compact_iri(entity.as_str()));
+        let heading = self.name(entity.into());
         // One row per property, its values sorted; rdf:type first, then by name.
         let mut by_property: BTreeMap<(bool, String), (NamedNode, Vec<String>)> = BTreeMap::new();
         for triple in &description.own {
@@ -409,6 +435,7 @@ impl Renderer<'_> {
                 ("en", &escape(&in_language(Language::En))),
                 ("fr", &escape(&in_language(Language::Fr))),
                 ("title", &escape(&title)),
+                ("heading", &heading),
                 ("iri", &escape(entity.as_str())),
                 ("stem", &escape(stem)),
                 ("download", language.text(Key::Download)),

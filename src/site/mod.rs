@@ -33,7 +33,7 @@ use crate::format::RdfSyntax;
 use crate::html::escape;
 use crate::i18n::{Key, Language};
 use crate::pages::{self, Description, Limits, Links, Renderer};
-use crate::vocab::{compact_iri, ID};
+use crate::vocab::ID;
 
 /// What `twinning site` builds, and where.
 #[derive(Debug, Clone)]
@@ -58,8 +58,10 @@ pub struct Summary {
     pub skipped: Vec<String>,
 }
 
-const RDF_TYPE: NamedNodeRef<'static> =
-    NamedNodeRef::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#type");
+const RDF_TYPE: NamedNodeRef<'static> = oxigraph::model::vocab::rdf::TYPE;
+const IN_SCHEME: NamedNodeRef<'static> =
+    NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme");
+const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
 /// The syntaxes each entity is written in, with their file extensions.
 const ENTITY_SYNTAXES: [(RdfSyntax, &str); 4] = [
@@ -72,12 +74,7 @@ const ENTITY_SYNTAXES: [(RdfSyntax, &str); 4] = [
 /// Builds the site: refuses a non-empty `output` unless `force`, builds beside it, then renames.
 pub fn build(store: &Store, options: &Options) -> Result<Summary> {
     if let Some(url) = &options.url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) || !url.ends_with('/') {
-            return Err(Error::Format(format!(
-                "--url {url}: give the site's address as an http(s) URL ending in / \
-                 (e.g. https://example.github.io/twinning/)"
-            )));
-        }
+        site_url(url).map_err(|message| Error::Format(format!("--url {url}: {message}")))?;
     }
     let target = &options.output;
     check_target(target, options.force)?;
@@ -90,6 +87,35 @@ pub fn build(store: &Store, options: &Options) -> Result<Summary> {
     let summary = site.summary;
     staging.replace(target)?;
     Ok(summary)
+}
+
+/// Checks the address a site will be published at: an absolute http(s) URL of a folder
+/// (ending in `/`, no query or fragment), written as a URL parser writes it (no space or quote to
+/// break the Turtle and the rules it goes into), without `$` (a back-reference in a rewrite
+/// rule), and not under w3id.org, whose rules would then redirect to themselves.
+pub fn site_url(text: &str) -> std::result::Result<String, String> {
+    let url = url::Url::parse(text).map_err(|e| format!("not a URL ({e})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("an http:// or https:// address is expected".to_owned());
+    }
+    if url.as_str() != text || text.contains('$') {
+        return Err(format!(
+            "write the address as a URL is written (spaces and quotes percent-encoded, no $): {}",
+            url.as_str()
+        ));
+    }
+    if !text.ends_with('/') || url.query().is_some() || url.fragment().is_some() {
+        return Err(
+            "the site's folder is expected, ending in / (e.g. https://example.github.io/twinning/)"
+                .to_owned(),
+        );
+    }
+    if url.host_str() == Some("w3id.org") {
+        return Err(
+            "the site's own address is expected, not w3id.org's, which redirects to it".to_owned(),
+        );
+    }
+    Ok(text.to_owned())
 }
 
 /// Refuses a target that is a file, or a non-empty directory without `force`.
@@ -226,18 +252,6 @@ impl Entity {
     }
 }
 
-/// Whether `path` (under `id/`) can be a file path on any host: plain ASCII segments.
-fn file_safe(path: &str) -> bool {
-    path.split('/').all(|segment| {
-        !segment.is_empty()
-            && segment != "."
-            && segment != ".."
-            && segment
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
-    })
-}
-
 impl Site {
     fn write(&mut self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         let path = self.root.join(relative);
@@ -294,7 +308,7 @@ impl Site {
         let mut entities = Vec::new();
         for iri in iris {
             let path = iri.as_str()[ID.len()..].to_owned();
-            if file_safe(&path) {
+            if pages::file_safe(&path) {
                 entities.push(Entity { iri, path });
             } else {
                 self.summary.skipped.push(iri.into_string());
@@ -406,21 +420,37 @@ fn void_description(store: &Store, options: &Options) -> Result<String> {
     let version = release
         .as_ref()
         .map_or(env!("CARGO_PKG_VERSION"), |r| r.version.as_str());
-    let modified = release
+    // The dataset the store describes (data/dataset.ttl for the paper's), with its own licence
+    // and source; else this file's own node.
+    let dataset = release
         .as_ref()
-        .and_then(|r| r.modified.as_deref())
-        .map(|date| format!("\n  dcterms:modified \"{date}\"^^xsd:date ;"))
-        .unwrap_or_default();
+        .map_or_else(|| format!("{base}void.ttl#dataset"), |r| r.dataset.clone());
+    let mut stated = String::new();
+    if let Some(date) = release.as_ref().and_then(|r| r.modified.as_deref()) {
+        let _ = write!(stated, "\n  dcterms:modified \"{date}\"^^xsd:date ;");
+    }
+    for (property, value) in [
+        (
+            "license",
+            release.as_ref().and_then(|r| r.license.as_deref()),
+        ),
+        ("source", release.as_ref().and_then(|r| r.source.as_deref())),
+    ] {
+        if let Some(iri) = value.and_then(|v| NamedNode::new(v).ok()) {
+            let _ = write!(stated, "\n  dcterms:{property} {iri} ;");
+        }
+    }
     let triples = store.len()?;
     let title = crate::report::Framing::read(store, Language::En)?.title(Language::En);
     Ok(crate::html::fill(
         include_str!("void.ttl"),
         &[
             ("base", base),
+            ("dataset", &dataset),
             ("id", ID),
             ("title", &turtle_string(&title)),
             ("version", &turtle_string(version)),
-            ("modified", &modified),
+            ("stated", &stated),
             ("triples", &triples.to_string()),
         ],
     ))
@@ -497,31 +527,42 @@ fn index_page(store: &Store, entities: &[Entity], language: Language) -> Result<
 }
 
 /// A group's heading: the label of the class most of its entities have (ties: the first IRI),
-/// in `language`.
+/// in `language`; for SKOS concepts, the scheme most of them are in.
 fn group_heading(store: &Store, members: &[&Entity], language: Language) -> String {
-    let mut counts: BTreeMap<NamedNode, usize> = BTreeMap::new();
-    for entity in members {
-        for quad in store
-            .quads_for_pattern(Some(entity.iri.as_ref().into()), Some(RDF_TYPE), None, None)
-            .flatten()
-        {
-            if let Term::NamedNode(class) = quad.object {
-                *counts.entry(class).or_default() += 1;
+    let most = |predicate: NamedNodeRef<'_>| -> Option<NamedNode> {
+        let mut counts: BTreeMap<NamedNode, usize> = BTreeMap::new();
+        for entity in members {
+            for quad in store
+                .quads_for_pattern(
+                    Some(entity.iri.as_ref().into()),
+                    Some(predicate),
+                    None,
+                    None,
+                )
+                .flatten()
+            {
+                if let Term::NamedNode(class) = quad.object {
+                    *counts.entry(class).or_default() += 1;
+                }
             }
         }
-    }
-    let class = counts
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(class, _)| class.clone());
-    match class {
-        Some(class) => match pages::label(store, class.as_ref().into(), language) {
-            Some((value, tag)) => pages::in_language(&value, &tag, language),
-            None => format!(
-                "<bdi dir=\"ltr\">{}</bdi>",
-                escape(&compact_iri(class.as_str()))
-            ),
-        },
+        counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(node, _)| node)
+    };
+    let renderer = Renderer {
+        store,
+        language,
+        links: Links::Site { root: "" },
+    };
+    let class = most(RDF_TYPE);
+    let named = match class {
+        Some(class) if class.as_str() == SKOS_CONCEPT => most(IN_SCHEME).or(Some(class)),
+        other => other,
+    };
+    match named {
+        Some(node) => renderer.name(node.as_ref().into()),
         None => format!(
             "<bdi dir=\"ltr\">{}</bdi>",
             escape(members[0].path.split('/').next().unwrap_or_default())

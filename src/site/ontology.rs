@@ -8,9 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use oxigraph::io::{RdfFormat, RdfParser};
-use oxigraph::model::{
-    Graph, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef,
-};
+use oxigraph::model::{Graph, NamedNode, NamedOrBlankNode, NamedOrBlankNodeRef, Term, TermRef};
 use oxigraph::store::Store;
 
 use super::Site;
@@ -31,6 +29,21 @@ const ONTOLOGY: &str = "https://w3id.org/twinning/ontology";
 
 fn iri(namespace: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{namespace}{local}"))
+}
+
+/// The members of the RDF list that starts at `head`, reading `rdf:first` and `rdf:rest` with
+/// `objects` (at most 1000: a cycle ends there).
+fn list_members(head: Term, objects: impl Fn(&Term, &str) -> Vec<Term>) -> Vec<Term> {
+    let mut members = Vec::new();
+    let mut node = head;
+    while matches!(node, Term::BlankNode(_)) && members.len() < 1000 {
+        members.extend(objects(&node, "first"));
+        match objects(&node, "rest").into_iter().next() {
+            Some(next) => node = next,
+            None => break,
+        }
+    }
+    members
 }
 
 /// Writes the ontology's files as bundled, and its reference page and diagram in each language.
@@ -55,7 +68,11 @@ pub(super) fn write(site: &mut Site, store: &Store) -> Result<()> {
         };
         let suffix = Links::suffix(language);
         let svg = reference.diagram();
-        site.write(&format!("ontology/diagram{suffix}.svg"), &svg)?;
+        // The file on its own links to the entries of the page it illustrates.
+        site.write(
+            &format!("ontology/diagram{suffix}.svg"),
+            svg.replace("href=\"#", &format!("href=\"index{suffix}.html#")),
+        )?;
         site.write(
             &format!("ontology/index{suffix}.html"),
             reference.page(&svg)?,
@@ -146,16 +163,11 @@ impl Reference<'_> {
         match term {
             TermRef::NamedNode(node) if node.as_str().starts_with(TW) => {
                 let local = &node.as_str()[TW.len()..];
-                let shown = pages::label(self.store, node.into(), self.language).map_or_else(
-                    || {
-                        format!(
-                            "<bdi dir=\"ltr\">{}</bdi>",
-                            escape(&compact_iri(node.as_str()))
-                        )
-                    },
-                    |(value, tag)| pages::in_language(&value, &tag, self.language),
-                );
-                format!("<a href=\"#{}\">{shown}</a>", escape(local))
+                format!(
+                    "<a href=\"#{}\">{}</a>",
+                    escape(local),
+                    self.renderer.name(node.into())
+                )
             }
             TermRef::BlankNode(node) => self.expression(node.into()),
             other => self.renderer.term(other),
@@ -200,34 +212,21 @@ impl Reference<'_> {
 
     /// An RDF list's members, in the store.
     fn list(&self, head: NamedOrBlankNodeRef<'_>) -> Vec<Term> {
-        let mut members = Vec::new();
-        let mut node: Option<NamedOrBlankNode> = Some(head.into_owned());
-        while let Some(current) = node.take() {
-            if current.as_ref() == NamedNodeRef::new_unchecked(&format!("{RDF}nil")).into() {
-                break;
-            }
-            members.extend(self.objects(current.as_ref(), &iri(RDF, "first")));
-            node = match self.objects(current.as_ref(), &iri(RDF, "rest")).first() {
-                Some(Term::BlankNode(next)) => Some(next.clone().into()),
-                _ => None,
-            };
-            if members.len() > 1000 {
-                break;
-            }
-        }
-        members
-    }
-
-    fn heading(&self, term: &NamedNode) -> String {
-        pages::label(self.store, term.as_ref().into(), self.language).map_or_else(
-            || escape(&compact_iri(term.as_str())),
-            |(value, tag)| pages::in_language(&value, &tag, self.language),
+        list_members(
+            Term::from(head.into_owned()),
+            |node, predicate| match node {
+                Term::BlankNode(node) => self.objects(node.as_ref().into(), &iri(RDF, predicate)),
+                _ => Vec::new(),
+            },
         )
     }
 
-    /// A definition list row, when there is something to show.
-    fn row(out: &mut String, name: &str, values: &[String]) {
+    /// A definition list row, when there is something to show; its values sorted as shown, so
+    /// that blank nodes, whose labels change from load to load, do not change the page.
+    fn row(out: &mut String, name: &str, mut values: Vec<String>) {
         if !values.is_empty() {
+            values.sort();
+            values.dedup();
             let _ = write!(
                 out,
                 "<dt>{}</dt><dd>{}</dd>",
@@ -244,7 +243,7 @@ impl Reference<'_> {
             out,
             "<section class=\"term\" id=\"{}\"><h3>{} <code dir=\"ltr\">{}</code></h3>",
             escape(local),
-            self.heading(term),
+            self.renderer.name(term.as_ref().into()),
             escape(&compact_iri(term.as_str()))
         );
         if let Some(comment) = self.text(term.as_ref().into(), &iri(RDFS, "comment")) {
@@ -253,8 +252,8 @@ impl Reference<'_> {
         out.push_str("<dl>");
         Self::row(
             out,
-            "IRI",
-            &[format!(
+            language.text(Key::Iri),
+            vec![format!(
                 "<code dir=\"ltr\">{}</code>",
                 escape(term.as_str())
             )],
@@ -264,14 +263,14 @@ impl Reference<'_> {
             .iter()
             .map(|t| self.term(t.as_ref()))
             .collect();
-        Self::row(out, language.text(Key::TermType), &types);
+        Self::row(out, language.text(Key::TermType), types);
         for (key, predicate) in relations {
             let values: Vec<String> = self
                 .objects(term.as_ref().into(), predicate)
                 .iter()
                 .map(|value| self.term(value.as_ref()))
                 .collect();
-            Self::row(out, language.text(*key), &values);
+            Self::row(out, language.text(*key), values);
         }
         out.push_str("</dl></section>");
     }

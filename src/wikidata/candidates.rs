@@ -1,10 +1,13 @@
 //! Candidate items as Wikidata returns them: SPARQL JSON results of the candidate query, or
 //! `Special:EntityData` JSON.
 
+use std::collections::BTreeMap;
+
 use oxigraph::model::Term;
 use oxigraph::sparql::results::{
     QueryResultsFormat, QueryResultsParser, SliceQueryResultsParserOutput,
 };
+use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
@@ -49,7 +52,7 @@ pub fn read_candidates(origin: &str, bytes: &[u8]) -> Result<Vec<Candidate>> {
         message: format!("not valid JSON: {e}"),
     })?;
     if json.get("entities").is_some() {
-        entity_candidates(origin, &json)
+        entity_candidates(origin, bytes)
     } else if json.get("results").is_some() {
         sparql_candidates(origin, bytes)
     } else {
@@ -119,27 +122,96 @@ pub(super) fn sparql_candidates(origin: &str, bytes: &[u8]) -> Result<Vec<Candid
     Ok(candidates)
 }
 
-pub(super) fn entity_candidates(origin: &str, json: &serde_json::Value) -> Result<Vec<Candidate>> {
+/// Wikidata's entity JSON (`Special:EntityData/Q….json`): what the linker reads of it.
+#[derive(Debug, Deserialize)]
+struct EntityData {
+    entities: BTreeMap<String, Entity>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entity {
+    #[serde(default)]
+    labels: BTreeMap<String, Text>,
+    #[serde(default)]
+    aliases: BTreeMap<String, Vec<Text>>,
+    #[serde(default)]
+    claims: BTreeMap<String, Vec<Statement>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Text {
+    value: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Statement {
+    mainsnak: Snak,
+}
+
+/// A statement's main value; `datavalue` is absent for "no value" and "unknown value".
+#[derive(Debug, Deserialize)]
+struct Snak {
+    datavalue: Option<DataValue>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DataValue {
+    value: Value,
+}
+
+/// The kinds of value the linker reads: an item (P17), a string (P1566), a point (P625).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Value {
+    Item { id: String },
+    Point { latitude: f64, longitude: f64 },
+    Text(String),
+    Other(serde::de::IgnoredAny),
+}
+
+impl Entity {
+    /// The value of the first statement of `property`.
+    fn first(&self, property: &str) -> Option<&Value> {
+        self.claims
+            .get(property)?
+            .first()?
+            .mainsnak
+            .datavalue
+            .as_ref()
+            .map(|datavalue| &datavalue.value)
+    }
+}
+
+/// Candidates from entity JSON: one per label and alias of each item, with its country,
+/// GeoNames ID and point.
+pub(super) fn entity_candidates(origin: &str, bytes: &[u8]) -> Result<Vec<Candidate>> {
+    let data: EntityData = serde_json::from_slice(bytes).map_err(|e| Error::Input {
+        origin: format!("{origin}:{}:{}", e.line(), e.column()),
+        message: format!("not Wikidata entity JSON: {e}"),
+    })?;
     let mut candidates = Vec::new();
-    let entities = json["entities"].as_object().into_iter().flatten();
-    for (id, entity) in entities {
+    for (id, entity) in &data.entities {
         let qid = qid_of(&format!("{ENTITY}{id}")).ok_or_else(|| not_an_item(origin, id))?;
-        let claim = |property: &str| {
-            entity["claims"][property][0]["mainsnak"]["datavalue"]["value"].clone()
+        let country = match entity.first("P17") {
+            Some(Value::Item { id }) => Some(id.clone()),
+            _ => None,
         };
-        let country = claim("P17")["id"].as_str().map(str::to_owned);
-        let geonames = claim("P1566").as_str().map(str::to_owned);
-        let point = claim("P625");
-        let coordinates = point["longitude"].as_f64().zip(point["latitude"].as_f64());
-        let mut names: Vec<String> = Vec::new();
-        for label in entity["labels"].as_object().into_iter().flatten() {
-            names.extend(label.1["value"].as_str().map(str::to_owned));
-        }
-        for aliases in entity["aliases"].as_object().into_iter().flatten() {
-            for alias in aliases.1.as_array().into_iter().flatten() {
-                names.extend(alias["value"].as_str().map(str::to_owned));
-            }
-        }
+        let geonames = match entity.first("P1566") {
+            Some(Value::Text(id)) => Some(id.clone()),
+            _ => None,
+        };
+        let coordinates = match entity.first("P625") {
+            Some(Value::Point {
+                latitude,
+                longitude,
+            }) => Some((*longitude, *latitude)),
+            _ => None,
+        };
+        let names = entity
+            .labels
+            .values()
+            .chain(entity.aliases.values().flatten())
+            .map(|text| text.value.clone());
         for label in names {
             candidates.push(Candidate {
                 qid: qid.clone(),

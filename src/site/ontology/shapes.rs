@@ -28,25 +28,14 @@ impl Reference<'_> {
 
     /// An RDF list's members, in the shapes graph.
     fn shape_list(&self, head: &Term) -> Vec<Term> {
-        let mut members = Vec::new();
-        let mut node = head.clone();
-        let first = iri(RDF, "first");
-        let rest = iri(RDF, "rest");
-        while let Term::BlankNode(current) = node {
-            members.extend(
-                self.shapes
-                    .objects_for_subject_predicate(&current, first.as_ref())
-                    .map(TermRef::into_owned),
-            );
-            match self
+        super::list_members(head.clone(), |node, predicate| match node {
+            Term::BlankNode(node) => self
                 .shapes
-                .object_for_subject_predicate(&current, rest.as_ref())
-            {
-                Some(next) if members.len() < 1000 => node = next.into_owned(),
-                _ => break,
-            }
-        }
-        members
+                .objects_for_subject_predicate(node, iri(RDF, predicate).as_ref())
+                .map(TermRef::into_owned)
+                .collect(),
+            _ => Vec::new(),
+        })
     }
 
     /// A value of a constraint: a literal as it is, an IRI by its label.
@@ -91,6 +80,7 @@ impl Reference<'_> {
     fn constraints(&self, shape: NamedOrBlankNodeRef<'_>, depth: usize) -> Vec<String> {
         let mut phrases = Vec::new();
         let objects = |local: &str| self.shape_objects(shape, local);
+        let on_values = !objects("path").is_empty();
         let number = |term: &Term| match term {
             Term::Literal(literal) => escape(literal.value()),
             other => escape(&other.to_string()),
@@ -172,10 +162,21 @@ impl Reference<'_> {
                     .map(|alternative| self.nested(alternative, depth))
                     .collect();
                 let or = format!(" <em>{}</em> ", escape(self.language.text(Key::Or)));
-                phrases.push(self.phrase(Key::EitherOf, "alternatives", &alternatives.join(&or)));
+                // On a property shape, SHACL applies sh:or and sh:not to each value in turn.
+                let key = if on_values {
+                    Key::EachEither
+                } else {
+                    Key::EitherOf
+                };
+                phrases.push(self.phrase(key, "alternatives", &alternatives.join(&or)));
             }
             for negated in objects("not") {
-                phrases.push(self.phrase(Key::NotShape, "shape", &self.nested(&negated, depth)));
+                let key = if on_values {
+                    Key::NoValue
+                } else {
+                    Key::NotShape
+                };
+                phrases.push(self.phrase(key, "shape", &self.nested(&negated, depth)));
             }
             for node in objects("node") {
                 phrases.push(self.phrase(Key::ConformsTo, "shape", &self.shape_name(&node)));
@@ -199,15 +200,15 @@ impl Reference<'_> {
                 "{}{} {}",
                 self.path(path),
                 self.language.colon(),
-                own.join("; ")
+                own.join(self.language.semicolon())
             )),
-            None if !own.is_empty() => parts.push(own.join("; ")),
+            None if !own.is_empty() => parts.push(own.join(self.language.semicolon())),
             None => {}
         }
         for property in self.shape_objects(node.as_ref(), "property") {
             parts.push(self.nested(&property, depth + 1));
         }
-        format!("({})", parts.join("; "))
+        format!("({})", parts.join(self.language.semicolon()))
     }
 
     /// A named shape by its label (the shapes are labelled in English), linked to its entry.
@@ -313,11 +314,14 @@ impl Reference<'_> {
                 let _ = write!(
                     out,
                     "<li>{} — {}{}</li>",
-                    own.join("; "),
+                    own.join(self.language.semicolon()),
                     self.severity(node),
                     self.message(node)
                 );
             }
+            // Property shapes are often blank nodes, whose order changes from load to load:
+            // they are listed in the order of what they say.
+            let mut items: Vec<String> = Vec::new();
             for property in self.shape_objects(node, "property") {
                 let property_node: NamedOrBlankNode = match &property {
                     Term::NamedNode(n) => n.clone().into(),
@@ -330,15 +334,17 @@ impl Reference<'_> {
                     .first()
                     .map(|path| self.path(path))
                     .unwrap_or_default();
-                let _ = write!(
-                    out,
+                items.push(format!(
                     "<li><strong>{path}</strong>{} {} — {}{}</li>",
                     self.language.colon(),
-                    self.constraints(property_ref, 0).join("; "),
+                    self.constraints(property_ref, 0)
+                        .join(self.language.semicolon()),
                     self.severity(property_ref),
                     self.message(property_ref)
-                );
+                ));
             }
+            items.sort();
+            out.push_str(&items.concat());
             out.push_str("</ul></section>");
         }
         out
