@@ -224,6 +224,20 @@ fn entity_json_is_read_too_and_links_can_be_written_as_turtle() {
 fn bad_wikidata_files_are_errors_and_nothing_is_written() {
     let sandbox = Sandbox::new();
     let before = sandbox.export_turtle();
+    // Entity JSON of the wrong shape is named with the line and column where it goes wrong.
+    let wrong = sandbox.file(
+        "wrong-shape.json",
+        "{\"entities\": {\"Q1\": {\"labels\": [\"not an object\"]}}}",
+    );
+    sandbox
+        .twinning()
+        .args(["link", "--wikidata"])
+        .arg(&wrong)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::is_match(r"wrong-shape\.json:1:\d+: not Wikidata entity JSON").unwrap(),
+        );
     sandbox
         .twinning()
         .args(["link", "--wikidata"])
