@@ -93,7 +93,9 @@ impl Framing {
         let mut shown = table.clone();
         for column in &table.columns {
             let index = shown.columns.iter().position(|c| c == column);
-            let identifier = column.ends_with("_iri") || column.ends_with("_qid");
+            let identifier = ["_iri", "_qid", "_iso"]
+                .iter()
+                .any(|suffix| column.ends_with(suffix));
             let empty =
                 index.is_some_and(|index| shown.rows.iter().all(|row| row[index].is_empty()));
             if identifier || (empty && !self.paper) {

@@ -306,3 +306,32 @@ fn every_city_country_region_and_theme_is_labelled_in_three_languages() {
         }
     }
 }
+
+/// Issue 16: query 002 carries each country's ISO 3166-1 alpha-2 code, a column to join on. The
+/// codes are data with a cited source (the code list in data/sources.ttl), never computed: every
+/// country that has one cites that list, and every code is two capital letters.
+#[test]
+fn every_country_code_is_sourced_and_shown_beside_the_country() {
+    let sandbox = sandbox();
+    let unsourced = sandbox.select(&[
+        "-e",
+        "PREFIX tw: <https://w3id.org/twinning/ontology#> \
+         PREFIX dcterms: <http://purl.org/dc/terms/> \
+         SELECT ?country WHERE { ?country tw:iso3166Alpha2 ?code \
+         FILTER NOT EXISTS { ?country dcterms:source <https://w3id.org/twinning/id/source/iso-3166-codes> } }",
+    ]);
+    assert!(unsourced.is_empty(), "{unsourced:?}");
+    let rows = sandbox.select(&["002_agreements_per_country"]);
+    let codes: BTreeMap<&str, &str> = rows
+        .iter()
+        .map(|row| (row["country"].as_str(), row["country_iso"].as_str()))
+        .collect();
+    assert_eq!(codes.get("Italy"), Some(&"IT"), "{codes:?}");
+    assert_eq!(codes.get("Tanzania"), Some(&"TZ"), "{codes:?}");
+    for (country, code) in &codes {
+        assert!(
+            code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+            "{country}: {code:?}"
+        );
+    }
+}
