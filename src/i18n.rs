@@ -1063,7 +1063,7 @@ mod column_tests {
             for name in projected
                 .iter()
                 .map(|variable| variable.as_str())
-                .filter(|name| !name.ends_with("_iri") && !name.ends_with("_qid"))
+                .filter(|name| !crate::report::is_join_column(name))
             {
                 let arabic = column(Language::Ar, name);
                 assert!(

@@ -93,9 +93,7 @@ impl Framing {
         let mut shown = table.clone();
         for column in &table.columns {
             let index = shown.columns.iter().position(|c| c == column);
-            let identifier = ["_iri", "_qid", "_iso"]
-                .iter()
-                .any(|suffix| column.ends_with(suffix));
+            let identifier = is_join_column(column);
             let empty =
                 index.is_some_and(|index| shown.rows.iter().all(|row| row[index].is_empty()));
             if identifier || (empty && !self.paper) {
@@ -104,6 +102,14 @@ impl Framing {
         }
         shown
     }
+}
+
+/// Whether a column is for joining in analysis tools (an IRI, a Wikidata QID, an ISO code):
+/// results carry it, the report does not show it.
+pub fn is_join_column(column: &str) -> bool {
+    ["_iri", "_qid", "_iso"]
+        .iter()
+        .any(|suffix| column.ends_with(suffix))
 }
 
 /// Runs a research query file with its labels in `language` (bound to the query's `?lang`,
