@@ -32,6 +32,24 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
         }
         RdfSyntax::Trig => {
             let dataset = canonical_dataset(store)?;
+            if dataset.len() > PRETTY_LIMIT {
+                let mut quads: Vec<_> = dataset.iter().collect();
+                quads.sort_by_cached_key(|q| {
+                    (
+                        q.graph_name.to_string(),
+                        q.subject.to_string(),
+                        q.predicate.to_string(),
+                        q.object.to_string(),
+                    )
+                });
+                let mut writer = syntax.serializer().for_writer(&mut out);
+                for quad in quads {
+                    writer.serialize_quad(quad)?;
+                }
+                writer.finish()?;
+                out.flush()?;
+                return Ok(());
+            }
             let quads: Vec<([SimpleTerm<'_>; 3], Option<SimpleTerm<'_>>)> = dataset
                 .iter()
                 .map(|q| {
@@ -198,31 +216,43 @@ pub fn write_graph(syntax: RdfSyntax, graph: &mut Graph, mut out: impl Write) ->
             crate::jsonld::write_compact(graph, out)
         }
         RdfSyntax::Rdfxml | RdfSyntax::Trig | RdfSyntax::Nquads => {
-            // Oxigraph's writer keeps the order it is given: sorted, the same graph gives the
-            // same bytes.
             graph.canonicalize(CanonicalizationAlgorithm::default());
-            let mut triples: Vec<_> = graph.iter().collect();
-            triples.sort_by_cached_key(|t| {
-                (
-                    t.subject.to_string(),
-                    t.predicate.to_string(),
-                    t.object.to_string(),
-                )
-            });
-            let mut writer = syntax.serializer().for_writer(out);
-            for triple in triples {
-                writer.serialize_triple(triple)?;
-            }
-            writer.finish()?;
-            Ok(())
+            write_sorted(syntax, graph, out)
         }
     }
+}
+
+/// Above this many triples, Turtle and TriG are written by Oxigraph's serializer (triples sorted,
+/// grouped by subject and predicate, blank nodes labelled) rather than sophia's pretty one, which
+/// nests blank nodes but scans the whole graph for each subject: minutes at 10,000 agreements.
+const PRETTY_LIMIT: usize = 50_000;
+
+/// Writes a graph with Oxigraph's serializer, its triples sorted so that the same graph gives the
+/// same bytes (the writer keeps the order it is given).
+fn write_sorted(syntax: RdfSyntax, graph: &Graph, out: impl Write) -> Result<()> {
+    let mut triples: Vec<_> = graph.iter().collect();
+    triples.sort_by_cached_key(|t| {
+        (
+            t.subject.to_string(),
+            t.predicate.to_string(),
+            t.object.to_string(),
+        )
+    });
+    let mut writer = syntax.serializer().for_writer(out);
+    for triple in triples {
+        writer.serialize_triple(triple)?;
+    }
+    writer.finish()?;
+    Ok(())
 }
 
 /// Writes a graph as pretty, deterministic Turtle with the project's prefixes (blank nodes are
 /// relabelled canonically first).
 pub fn write_turtle(graph: &mut Graph, mut out: impl Write) -> Result<()> {
     graph.canonicalize(CanonicalizationAlgorithm::default());
+    if graph.len() > PRETTY_LIMIT {
+        return write_sorted(RdfSyntax::Turtle, graph, out);
+    }
     let triples: Vec<[SimpleTerm<'_>; 3]> = graph
         .iter()
         .map(|t| {
