@@ -748,3 +748,23 @@ fn import_with_base_mints_in_the_users_namespace_and_completes_the_listed_member
         .code(2)
         .stderr(predicate::str::contains("--base"));
 }
+
+/// Nothing is lost: an agreement whose kind or status has no English name (a store loaded from a
+/// file alone, without the bundled vocabularies) is still a row of the CSV export, its kind and
+/// status written by their IRIs. The export once wrote the header and none of 200 rows.
+#[test]
+fn the_csv_export_keeps_agreements_whose_kind_has_no_name() {
+    let (_bundled, file) = crate::common::bundle_and_synthetic_file(200);
+    let sandbox = Sandbox::new();
+    sandbox.twinning().arg("load").arg(&file).assert().success();
+    let output = sandbox.succeed(&["export", "--format", "csv"]).stdout;
+    let mut reader = csv::Reader::from_reader(output.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a row")).collect();
+    assert!(rows.len() >= 200, "{} rows", rows.len());
+    assert!(
+        rows.iter().any(|row| row
+            .iter()
+            .any(|cell| cell.starts_with("https://w3id.org/twinning/id/kind/"))),
+        "a kind without a name is written by its IRI"
+    );
+}
