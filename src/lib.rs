@@ -36,6 +36,7 @@ pub mod store;
 pub mod synth;
 pub mod validate;
 pub mod vocab;
+pub mod void;
 pub mod wikidata;
 
 pub use error::{Error, Result};

@@ -138,10 +138,12 @@ pub enum Links<'a> {
     Server,
     /// A static site's files, relative to the page: `root` leads from the page's folder to the
     /// site's root (`../../` for `id/city/x.html`); a page is `x.html` in English and
-    /// `x.ar.html`, `x.fr.html` in the other languages.
+    /// `x.ar.html`, `x.fr.html` in the other languages. Only entities with a page are links.
     Site {
         /// From the page's folder to the site's root.
         root: &'a str,
+        /// The entities the site has a page for.
+        pages: &'a PagePaths,
     },
 }
 
@@ -158,16 +160,22 @@ impl Links<'_> {
     /// Where a link to `iri` goes: our entities stay on the site, other http(s) IRIs link out,
     /// and any other scheme (javascript:, data:…) is never a link.
     pub fn href(&self, iri: &str, language: Language) -> Option<String> {
+        if let Links::Site { root, pages } = self {
+            if let Some(path) = pages.get(iri) {
+                return Some(format!("{root}{path}{}.html", Self::suffix(language)));
+            }
+        }
         if let Some(rest) = iri.strip_prefix(ID) {
             return match self {
                 Links::Server => Some(format!("/id/{rest}")),
-                // An entity whose IRI cannot be a file name has no page on a static site.
-                Links::Site { root } => file_safe(rest)
-                    .then(|| format!("{root}id/{rest}{}.html", Self::suffix(language))),
+                // An entity the site has no page for (its IRI cannot be a file name, or the
+                // store does not mention it) is named, not linked.
+                Links::Site { .. } => None,
             };
         }
         // The ontology's terms: their entries in the site's ontology reference.
-        if let (Links::Site { root }, Some(local)) = (self, iri.strip_prefix(crate::vocab::TW)) {
+        if let (Links::Site { root, .. }, Some(local)) = (self, iri.strip_prefix(crate::vocab::TW))
+        {
             return Some(format!(
                 "{root}ontology/index{}.html#{local}",
                 Self::suffix(language)
@@ -179,10 +187,14 @@ impl Links<'_> {
     fn home(&self, language: Language) -> String {
         match self {
             Links::Server => "/".to_owned(),
-            Links::Site { root } => format!("{root}index{}.html", Self::suffix(language)),
+            Links::Site { root, .. } => format!("{root}index{}.html", Self::suffix(language)),
         }
     }
 }
+
+/// The entities a static site has a page for: each IRI with its page's path from the site's
+/// root, without the language suffix and extension (`id/city/dakhla`).
+pub type PagePaths = BTreeMap<String, String>;
 
 /// Whether `path` (under `id/`) can be a file path on any static host: segments of ASCII letters,
 /// digits, `-` and `_` (no dot, so that `x` and `x.ar` cannot collide with a page's language

@@ -154,7 +154,6 @@ pub fn reserialize(request: &Request<Body>, turtle: &str) -> Answer {
 }
 
 pub fn dataset_description(state: &State, request: &Request<Body>) -> Answer {
-    let triples = state.store.len().unwrap_or_default();
     let home_cities = NamedNode::new_unchecked(format!("{ID}collection/home-cities"));
     let member = NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#member");
     let examples: BTreeSet<String> = state
@@ -163,35 +162,15 @@ pub fn dataset_description(state: &State, request: &Request<Body>) -> Answer {
         .flatten()
         .map(|quad| quad.object.to_string())
         .collect();
-    let examples: String = examples
-        .iter()
-        .map(|example| format!(" ;\n  void:exampleResource {example}"))
-        .collect();
-    // The version and date the data states (data/dataset.ttl), else the program's version.
-    let release = crate::export::release(&state.store).ok().flatten();
-    let version = release
-        .as_ref()
-        .map_or(env!("CARGO_PKG_VERSION"), |release| {
-            release.version.as_str()
-        });
-    let modified = release
-        .as_ref()
-        .and_then(|release| release.modified.as_deref())
-        .map(|date| {
-            format!("\n  dcterms:modified \"{date}\"^^<http://www.w3.org/2001/XMLSchema#date> ;")
-        })
-        .unwrap_or_default();
-    let turtle = crate::html::fill(
-        include_str!("templates/dataset.ttl"),
-        &[
-            ("base", &state.base),
-            ("id", ID),
-            ("version", version),
-            ("modified", &modified),
-            ("triples", &triples.to_string()),
-            ("examples", &examples),
-        ],
-    );
+    let examples: Vec<String> = examples.into_iter().collect();
+    let turtle = crate::void::describe(
+        &state.store,
+        crate::void::Access::Endpoint {
+            base: &state.base,
+            examples: &examples,
+        },
+    )
+    .map_err(internal)?;
     reserialize(request, &turtle)
 }
 

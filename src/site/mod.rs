@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::format::RdfSyntax;
 use crate::html::escape;
 use crate::i18n::{Key, Language};
-use crate::pages::{self, Description, Limits, Links, Renderer};
+use crate::pages::{self, Description, Limits, Links, PagePaths, Renderer};
 use crate::vocab::ID;
 
 /// What `twinning site` builds, and where.
@@ -116,6 +116,61 @@ pub fn site_url(text: &str) -> std::result::Result<String, String> {
         );
     }
     Ok(text.to_owned())
+}
+
+/// A namespace whose entities have pages: its IRI, the site's folder for them, and the prefix of
+/// their groups on the home page.
+struct Namespace {
+    iri: String,
+    folder: String,
+    group: String,
+}
+
+/// Ours (`id/`), and the `void:uriSpace` of each dataset the store describes (a researcher's
+/// own, `https://example.org/`, in `ns/example.org/`): an http(s) namespace ending in `/` or
+/// `#`, whose host and path can be folder names, and that neither holds nor is inside ours.
+fn namespaces(store: &Store) -> Result<Vec<Namespace>> {
+    let mut spaces = vec![Namespace {
+        iri: ID.to_owned(),
+        folder: "id/".to_owned(),
+        group: String::new(),
+    }];
+    let declared = crate::void::uri_spaces(store)?;
+    for iri in declared {
+        if iri.starts_with(ID)
+            || ID.starts_with(&iri)
+            || !(iri.ends_with('/') || iri.ends_with('#'))
+        {
+            continue;
+        }
+        let Ok(url) = url::Url::parse(&iri) else {
+            continue;
+        };
+        let host = url.host_str().unwrap_or_default();
+        let path = url.path().trim_matches('/');
+        let safe_host = !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'));
+        if !matches!(url.scheme(), "http" | "https")
+            || url.port().is_some()
+            || !safe_host
+            || !(path.is_empty() || pages::file_safe(path))
+        {
+            continue;
+        }
+        let group = if path.is_empty() {
+            format!("{host}/")
+        } else {
+            format!("{host}/{path}/")
+        };
+        spaces.push(Namespace {
+            folder: format!("ns/{group}"),
+            iri,
+            group,
+        });
+    }
+    Ok(spaces)
 }
 
 /// Refuses a target that is a file, or a non-empty directory without `force`.
@@ -234,16 +289,18 @@ struct Site {
     summary: Summary,
 }
 
-/// An entity with a page: its IRI and its path under `id/` (`city/dakhla`).
+/// An entity with a page: its IRI, its path from the site's root (`id/city/dakhla`) and the
+/// group the home page lists it in (`city`; `example.org/city` in another namespace).
 struct Entity {
     iri: NamedNode,
     path: String,
+    group: String,
 }
 
 impl Entity {
     /// From the page's folder to the site's root (`../../` for `id/city/x.html`).
     fn root(&self) -> String {
-        "../".repeat(self.path.matches('/').count() + 1)
+        "../".repeat(self.path.matches('/').count())
     }
 
     /// The file name without extension (`dakhla`).
@@ -265,10 +322,15 @@ impl Site {
 
     fn write_everything(&mut self, store: &Store, options: &Options) -> Result<()> {
         let entities = self.entities(store)?;
+        // Links go only to pages the site has.
+        let pages: PagePaths = entities
+            .iter()
+            .map(|e| (e.iri.as_str().to_owned(), e.path.clone()))
+            .collect();
         let mut progress = crate::progress::Progress::new(4);
         let bar = progress.counting("entity pages", "entities");
         for entity in &entities {
-            self.write_entity(store, entity)?;
+            self.write_entity(store, entity, &pages)?;
             bar.inc(1);
         }
         progress.waiting("dataset");
@@ -280,9 +342,9 @@ impl Site {
             self.write(&format!("report{}.html", Links::suffix(language)), html)?;
         }
         progress.waiting("ontology");
-        ontology::write(self, store)?;
+        ontology::write(self, store, &pages)?;
         for language in Language::ALL {
-            let page = index_page(store, &entities, language)?;
+            let page = index_page(store, &entities, &pages, language)?;
             self.write(&format!("index{}.html", Links::suffix(language)), page)?;
         }
         self.write(".htaccess", rules::site_htaccess())?;
@@ -292,14 +354,20 @@ impl Site {
         Ok(())
     }
 
-    /// Every IRI of our namespace that the store mentions, as subject or object, in order.
+    /// Every IRI that the store mentions (as subject or object) in a namespace the site
+    /// publishes, in order: ours under `id/`, and each other dataset's `void:uriSpace` under
+    /// `ns/` and its host (`ns/example.org/city/x` for `https://example.org/city/x`).
     fn entities(&mut self, store: &Store) -> Result<Vec<Entity>> {
+        let spaces = namespaces(store)?;
         let mut iris = BTreeSet::new();
         for quad in store.iter() {
             let quad = quad?;
             for term in [Term::from(quad.subject), quad.object] {
                 if let Term::NamedNode(node) = term {
-                    if node.as_str().starts_with(ID) {
+                    if spaces
+                        .iter()
+                        .any(|space| node.as_str().starts_with(&space.iri))
+                    {
                         iris.insert(node);
                     }
                 }
@@ -307,9 +375,33 @@ impl Site {
         }
         let mut entities = Vec::new();
         for iri in iris {
-            let path = iri.as_str()[ID.len()..].to_owned();
-            if pages::file_safe(&path) {
-                entities.push(Entity { iri, path });
+            // The longest namespace the IRI is in.
+            let Some(space) = spaces
+                .iter()
+                .filter(|space| iri.as_str().starts_with(&space.iri))
+                .max_by_key(|space| space.iri.len())
+            else {
+                continue;
+            };
+            let rest = &iri.as_str()[space.iri.len()..];
+            if pages::file_safe(rest) {
+                let group = match rest.rsplit_once('/') {
+                    Some((folder, _)) if space.iri == ID => {
+                        folder.split('/').next().unwrap_or(folder).to_owned()
+                    }
+                    Some((folder, _)) => format!("{}{folder}", space.group),
+                    None => space.group.trim_end_matches('/').to_owned(),
+                };
+                let group = if group.is_empty() {
+                    rest.to_owned()
+                } else {
+                    group
+                };
+                entities.push(Entity {
+                    path: format!("{}{rest}", space.folder),
+                    iri,
+                    group,
+                });
             } else {
                 self.summary.skipped.push(iri.into_string());
             }
@@ -318,7 +410,7 @@ impl Site {
         Ok(entities)
     }
 
-    fn write_entity(&mut self, store: &Store, entity: &Entity) -> Result<()> {
+    fn write_entity(&mut self, store: &Store, entity: &Entity, pages: &PagePaths) -> Result<()> {
         let description = pages::describe(store, entity.iri.as_ref(), &Limits::all())?
             .unwrap_or_else(Description::default);
         let root = entity.root();
@@ -326,11 +418,11 @@ impl Site {
             let renderer = Renderer {
                 store,
                 language,
-                links: Links::Site { root: &root },
+                links: Links::Site { root: &root, pages },
             };
             let page = renderer.entity_page(entity.iri.as_ref(), entity.stem(), &description, 1);
             self.write(
-                &format!("id/{}{}.html", entity.path, Links::suffix(language)),
+                &format!("{}{}.html", entity.path, Links::suffix(language)),
                 page,
             )?;
         }
@@ -338,7 +430,7 @@ impl Site {
         for (syntax, extension) in ENTITY_SYNTAXES {
             let mut bytes = Vec::new();
             crate::export::write_graph(syntax, &mut graph.clone(), &mut bytes)?;
-            self.write(&format!("id/{}.{extension}", entity.path), bytes)?;
+            self.write(&format!("{}.{extension}", entity.path), bytes)?;
         }
         Ok(())
     }
@@ -363,7 +455,12 @@ impl Site {
         self.write("data/network.gexf", gexf)?;
         let bundle = csv_bundle(store)?;
         self.write("data/twinning-csv.zip", bundle)?;
-        let void = void_description(store, options)?;
+        let void = crate::void::describe(
+            store,
+            crate::void::Access::Site {
+                base: options.url.as_deref().unwrap_or(""),
+            },
+        )?;
         self.write("void.ttl", void)
     }
 }
@@ -412,76 +509,32 @@ fn csv_bundle(store: &Store) -> Result<Vec<u8>> {
     Ok(cursor.into_inner())
 }
 
-/// The dataset's VoID/DCAT description: its dumps, its namespace, its size and version. Links
-/// are relative to void.ttl unless the site's URL is known.
-fn void_description(store: &Store, options: &Options) -> Result<String> {
-    let base = options.url.as_deref().unwrap_or("");
-    let release = crate::export::release(store)?;
-    let version = release
-        .as_ref()
-        .map_or(env!("CARGO_PKG_VERSION"), |r| r.version.as_str());
-    // The dataset the store describes (data/dataset.ttl for the paper's), with its own licence
-    // and source; else this file's own node.
-    let dataset = release
-        .as_ref()
-        .map_or_else(|| format!("{base}void.ttl#dataset"), |r| r.dataset.clone());
-    let mut stated = String::new();
-    if let Some(date) = release.as_ref().and_then(|r| r.modified.as_deref()) {
-        let _ = write!(stated, "\n  dcterms:modified \"{date}\"^^xsd:date ;");
-    }
-    for (property, value) in [
-        (
-            "license",
-            release.as_ref().and_then(|r| r.license.as_deref()),
-        ),
-        ("source", release.as_ref().and_then(|r| r.source.as_deref())),
-    ] {
-        if let Some(iri) = value.and_then(|v| NamedNode::new(v).ok()) {
-            let _ = write!(stated, "\n  dcterms:{property} {iri} ;");
-        }
-    }
-    let triples = store.len()?;
-    let title = crate::report::Framing::read(store, Language::En)?.title(Language::En);
-    Ok(crate::html::fill(
-        include_str!("void.ttl"),
-        &[
-            ("base", base),
-            ("dataset", &dataset),
-            ("id", ID),
-            ("title", &turtle_string(&title)),
-            ("version", &turtle_string(version)),
-            ("stated", &stated),
-            ("triples", &triples.to_string()),
-        ],
-    ))
-}
-
-/// A Turtle string literal's content, escaped.
-fn turtle_string(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
 /// The site's home page in `language`: what the dataset is, its parts, and every entity, grouped
 /// by the folder of its IRI under a heading named after the class most of them have.
-fn index_page(store: &Store, entities: &[Entity], language: Language) -> Result<String> {
+fn index_page(
+    store: &Store,
+    entities: &[Entity],
+    pages: &PagePaths,
+    language: Language,
+) -> Result<String> {
     let framing = crate::report::Framing::read(store, language)?;
     let suffix = Links::suffix(language);
     let renderer = Renderer {
         store,
         language,
-        links: Links::Site { root: "" },
+        links: Links::Site { root: "", pages },
     };
     let mut groups: BTreeMap<&str, Vec<&Entity>> = BTreeMap::new();
     for entity in entities {
-        let folder = entity.path.split('/').next().unwrap_or_default();
-        groups.entry(folder).or_default().push(entity);
+        groups
+            .entry(entity.group.as_str())
+            .or_default()
+            .push(entity);
     }
     let mut contents = String::new();
     let mut sections = String::new();
     for (folder, members) in &groups {
-        let heading = group_heading(store, members, language);
+        let heading = group_heading(store, members, pages, language);
         let _ = write!(
             contents,
             "<li><a href=\"#{folder}\">{heading}</a> ({})</li>",
@@ -528,7 +581,12 @@ fn index_page(store: &Store, entities: &[Entity], language: Language) -> Result<
 
 /// A group's heading: the label of the class most of its entities have (ties: the first IRI),
 /// in `language`; for SKOS concepts, the scheme most of them are in.
-fn group_heading(store: &Store, members: &[&Entity], language: Language) -> String {
+fn group_heading(
+    store: &Store,
+    members: &[&Entity],
+    pages: &PagePaths,
+    language: Language,
+) -> String {
     let most = |predicate: NamedNodeRef<'_>| -> Option<NamedNode> {
         let mut counts: BTreeMap<NamedNode, usize> = BTreeMap::new();
         for entity in members {
@@ -554,7 +612,7 @@ fn group_heading(store: &Store, members: &[&Entity], language: Language) -> Stri
     let renderer = Renderer {
         store,
         language,
-        links: Links::Site { root: "" },
+        links: Links::Site { root: "", pages },
     };
     let class = most(RDF_TYPE);
     let named = match class {
@@ -563,9 +621,6 @@ fn group_heading(store: &Store, members: &[&Entity], language: Language) -> Stri
     };
     match named {
         Some(node) => renderer.name(node.as_ref().into()),
-        None => format!(
-            "<bdi dir=\"ltr\">{}</bdi>",
-            escape(members[0].path.split('/').next().unwrap_or_default())
-        ),
+        None => format!("<bdi dir=\"ltr\">{}</bdi>", escape(&members[0].group)),
     }
 }

@@ -15,7 +15,7 @@ use super::Site;
 use crate::error::{Error, Result};
 use crate::html::escape;
 use crate::i18n::{Key, Language};
-use crate::pages::{self, Links, Renderer};
+use crate::pages::{self, Links, PagePaths, Renderer};
 use crate::vocab::{compact_iri, TW};
 
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
@@ -47,7 +47,7 @@ fn list_members(head: Term, objects: impl Fn(&Term, &str) -> Vec<Term>) -> Vec<T
 }
 
 /// Writes the ontology's files as bundled, and its reference page and diagram in each language.
-pub(super) fn write(site: &mut Site, store: &Store) -> Result<()> {
+pub(super) fn write(site: &mut Site, store: &Store, pages: &PagePaths) -> Result<()> {
     for file in crate::bundle::rdf_files()
         .filter(|file| file.path.starts_with("ontology/"))
         .chain(crate::bundle::shapes())
@@ -63,7 +63,7 @@ pub(super) fn write(site: &mut Site, store: &Store) -> Result<()> {
             renderer: Renderer {
                 store,
                 language,
-                links: Links::Site { root: "../" },
+                links: Links::Site { root: "../", pages },
             },
         };
         let suffix = Links::suffix(language);

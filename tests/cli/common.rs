@@ -145,17 +145,12 @@ pub fn read_tsv(name: &str) -> Vec<std::collections::BTreeMap<String, String>> {
 }
 
 /// Flags for headless Chromium on a machine with a closed network (no sandbox as root, no
-/// background connections).
-pub const HEADLESS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+/// background connections), from the file tests/clients/crawl.py reads too.
+pub static HEADLESS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("../clients/headless.txt")
+        .split_whitespace()
+        .collect()
+});
 
 /// The installed Chromium, or `None` — which fails the calling test when
 /// TWINNING_REQUIRE_BROWSER is set (as in CI) and otherwise skips it.

@@ -518,7 +518,7 @@ fn in_chromium_no_map_labels_overlap_and_no_disagreement_cell_is_empty() {
         let html = report(language, &path).replace("</body>", probe);
         std::fs::write(&path, html).expect("write the probed report");
         let output = Command::new(&browser)
-            .args(crate::common::HEADLESS)
+            .args(crate::common::HEADLESS.iter())
             .arg(format!(
                 "--user-data-dir={}",
                 directory

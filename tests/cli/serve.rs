@@ -488,7 +488,7 @@ fn first_question_in_chromium(
 ) -> String {
     let profile = tempfile::tempdir().expect("profile");
     let output = Command::new(browser)
-        .args(crate::common::HEADLESS)
+        .args(crate::common::HEADLESS.iter())
         .arg(format!("--accept-lang={language}"))
         .arg("--virtual-time-budget=8000")
         .arg(format!("--user-data-dir={}", profile.path().display()))

@@ -350,6 +350,34 @@ fn a_build_that_dies_half_way_leaves_the_previous_site_in_place() {
     assert_no_leftovers(sandbox.dir.path());
 }
 
+/// Serves `site` with a plain static file server and crawls it in headless Chromium from
+/// `start`: the crawl's summary, after checking that no link is broken and no fragment missing.
+fn crawl(browser: &Path, site: &Path, start: &str) -> serde_json::Value {
+    let result = Command::new("python3")
+        .arg(repository().join("tests/clients/crawl.py"))
+        .arg(site)
+        .arg(start)
+        .arg("--chromium")
+        .arg(browser)
+        .output()
+        .expect("run tests/clients/crawl.py");
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&result.stdout).expect("the crawl's JSON");
+    assert_eq!(summary["broken"], serde_json::json!([]), "{start}");
+    assert_eq!(
+        summary["missing_fragments"],
+        serde_json::json!([]),
+        "{start}"
+    );
+    assert_eq!(summary["truncated"], false);
+    summary
+}
+
 /// Issue 17: served by a plain static file server and crawled in headless Chromium from the
 /// home page in each language, every internal link and every fragment resolves.
 #[test]
@@ -363,29 +391,9 @@ fn in_chromium_every_link_of_the_site_resolves() {
     let entities = std::fs::read_dir(output.join("id/city"))
         .expect("cities")
         .count();
+    assert!(entities > 100);
     for start in ["index.html", "index.ar.html"] {
-        let result = Command::new("python3")
-            .arg(repository().join("tests/clients/crawl.py"))
-            .arg(&output)
-            .arg(start)
-            .arg("--chromium")
-            .arg(&browser)
-            .output()
-            .expect("run tests/clients/crawl.py");
-        assert!(
-            result.status.success(),
-            "{}",
-            String::from_utf8_lossy(&result.stderr)
-        );
-        let summary: serde_json::Value =
-            serde_json::from_slice(&result.stdout).expect("the crawl's JSON");
-        assert_eq!(summary["broken"], serde_json::json!([]), "{start}");
-        assert_eq!(
-            summary["missing_fragments"],
-            serde_json::json!([]),
-            "{start}"
-        );
-        assert_eq!(summary["truncated"], false);
+        let summary = crawl(&browser, &output, start);
         // Every page in three languages and every RDF file was reached.
         assert!(
             summary["pages"].as_u64() > Some(1200),
@@ -393,8 +401,78 @@ fn in_chromium_every_link_of_the_site_resolves() {
             summary["pages"]
         );
         assert!(summary["files"].as_u64() > Some(1700), "{start}");
-        assert!(entities > 100);
     }
+}
+
+/// Issue 17, on a researcher's own cities (examples/own-cities, in its own namespace, without
+/// the paper's records): their entities have pages under ns/example.org/ (the dataset's
+/// void:uriSpace); the ontology reference still names the paper as the source of the bundled
+/// shapes, but the site has no page for it, so it is named, not linked; no link is broken.
+#[test]
+fn in_chromium_a_site_of_other_cities_has_no_broken_link() {
+    let Some(browser) = crate::common::chromium() else {
+        return;
+    };
+    let sandbox = Sandbox::new();
+    sandbox.succeed(&[
+        "load",
+        "--vocabulary",
+        repository()
+            .join("examples/own-cities/agreements.ttl")
+            .to_str()
+            .expect("path"),
+    ]);
+    let output = sandbox.dir.path().join("site");
+    sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    assert!(
+        !output.join("id/source/ismaili-2025.html").exists(),
+        "the paper's records were not loaded"
+    );
+    let ontology = std::fs::read_to_string(output.join("ontology/index.html")).expect("ontology");
+    assert!(
+        ontology.contains("https://w3id.org/twinning/id/source/ismaili-2025")
+            && !ontology.contains("href=\"../id/source/ismaili-2025"),
+        "the ontology page links to a page the site does not have"
+    );
+    // The researcher's cities, in French as their labels are.
+    let city = std::fs::read_to_string(output.join("ns/example.org/city/northhaven.fr.html"))
+        .expect("a page for https://example.org/city/northhaven");
+    assert!(city.contains("Havre-du-Nord"), "{city}");
+    let turtle = std::fs::read_to_string(output.join("ns/example.org/city/northhaven.ttl"))
+        .expect("its Turtle");
+    assert!(turtle.contains("<https://example.org/city/northhaven>"));
+    let home = std::fs::read_to_string(output.join("index.html")).expect("home page");
+    assert!(home.contains("href=\"ns/example.org/city/northhaven.html\""));
+    // The description states the researcher's namespace and nothing of the paper's dataset
+    // (its licence, its source), nor a version the data does not state.
+    let void = std::fs::read_to_string(output.join("void.ttl")).expect("void.ttl");
+    assert!(void.contains("\"https://example.org/\""), "{void}");
+    for paper in ["10.54878", "creativecommons", "owl:versionInfo"] {
+        assert!(!void.contains(paper), "{paper}: {void}");
+    }
+    let pages = |folder: &str| {
+        std::fs::read_dir(output.join(folder))
+            .expect(folder)
+            .filter(|entry| {
+                entry
+                    .as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".html"))
+            })
+            .count() as u64
+    };
+    let cities = pages("ns/example.org/city");
+    let agreements = pages("ns/example.org/agreement");
+    assert!(
+        cities >= 3 * 8 && agreements >= 3 * 8,
+        "{cities} {agreements}"
+    );
+    let summary = crawl(&browser, &output, "index.fr.html");
+    // Every city's and agreement's page in three languages was reached.
+    assert!(
+        summary["pages"].as_u64() >= Some(cities + agreements),
+        "{}",
+        summary["pages"]
+    );
 }
 
 /// A private Apache (tests/clients/apache.py), stopped when dropped.

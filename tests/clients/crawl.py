@@ -44,18 +44,10 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 CRAWLER = os.path.join(HERE, "crawl.js")
 
-# As tests/cli/common.rs's HEADLESS: no sandbox (it cannot start as root), no GPU, and no
-# connection to anything but the site.
-HEADLESS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# Headless Chromium on a closed network, with the flags the Rust tests use (tests/cli/common.rs):
+# no sandbox (it cannot start as root), no GPU, and no connection to anything but the site.
+with open(os.path.join(HERE, "headless.txt"), encoding="utf-8") as flags:
+    HEADLESS = flags.read().split()
 # Virtual time stands still while fetches are pending: the largest budget the flag takes (an
 # int) ends when the crawl does.
 BUDGET = "--virtual-time-budget=2147483647"
