@@ -6,7 +6,7 @@
 //! les villes du Sud, divergence).
 
 /// A language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Language {
     /// English
     En,

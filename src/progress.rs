@@ -33,6 +33,18 @@ impl Progress {
         self.bar.clone()
     }
 
+    /// Starts the next step, which counts `total` `unit`s: how many are done, and the time left.
+    pub fn counting_to(&mut self, name: &str, unit: &str, total: u64) -> ProgressBar {
+        self.begin(
+            name,
+            &format!(
+                "{{spinner}} {{prefix}}: {{human_pos}}/{{human_len}} {unit}, {{rate}}, {{elapsed}} (~{{eta}} left)"
+            ),
+        );
+        self.bar.set_length(total);
+        self.bar.clone()
+    }
+
     /// Starts the next step, which has nothing to count (compacting): a spinner and the time.
     pub fn waiting(&mut self, name: &str) {
         self.begin(name, "{spinner} {prefix}… {elapsed}");

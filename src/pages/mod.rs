@@ -3,8 +3,9 @@
 //! `twinning serve` under /id/ and written as a file by `twinning site`; only where its links go
 //! differs ([`Links`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::Mutex;
 use std::time::Instant;
 
 use oxigraph::model::{
@@ -194,7 +195,7 @@ impl Links<'_> {
 
 /// The entities a static site has a page for: each IRI with its page's path from the site's
 /// root, without the language suffix and extension (`id/city/dakhla`).
-pub type PagePaths = BTreeMap<String, String>;
+pub type PagePaths = HashMap<String, String>;
 
 /// Whether `path` (under `id/`) can be a file path on any static host: segments of ASCII letters,
 /// digits, `-` and `_` (no dot, so that `x` and `x.ar` cannot collide with a page's language
@@ -273,6 +274,39 @@ pub fn in_language(value: &str, tag: &str, page: Language) -> String {
     )
 }
 
+/// Labels already looked up, shared by the renderers of a long job (a static site's thousands
+/// of pages name the same properties, kinds and countries again and again).
+#[derive(Debug, Default)]
+pub struct Labels(Mutex<LabelMap>);
+
+/// A node's label in a language, or none, by node and language.
+type LabelMap = HashMap<(NamedOrBlankNode, Language), Option<(String, String)>>;
+
+impl Labels {
+    /// [`label`], remembered.
+    pub fn get(
+        &self,
+        store: &Store,
+        node: NamedOrBlankNodeRef<'_>,
+        language: Language,
+    ) -> Option<(String, String)> {
+        let key = (node.into_owned(), language);
+        if let Some(found) = self.lock().get(&key) {
+            return found.clone();
+        }
+        let found = label(store, node, language);
+        self.lock().insert(key, found.clone());
+        found
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LabelMap> {
+        // A panic elsewhere cannot leave a half-written entry: insert is the only write.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Renders nodes and values of one store for one page.
 pub struct Renderer<'a> {
     /// The store the labels come from.
@@ -281,13 +315,23 @@ pub struct Renderer<'a> {
     pub language: Language,
     /// Where links go.
     pub links: Links<'a>,
+    /// Labels remembered across pages, if any.
+    pub labels: Option<&'a Labels>,
 }
 
 impl Renderer<'_> {
+    /// A node's label in `language` (see [`label`]), from the cache when there is one.
+    fn label(&self, node: NamedOrBlankNodeRef<'_>, language: Language) -> Option<(String, String)> {
+        match self.labels {
+            Some(labels) => labels.get(self.store, node, language),
+            None => label(self.store, node, language),
+        }
+    }
+
     /// A node's name: its label in the reader's language (isolated, marked when in another),
     /// else its path under `id/` or its CURIE, left to right.
     pub fn name(&self, node: NamedOrBlankNodeRef<'_>) -> String {
-        match label(self.store, node, self.language) {
+        match self.label(node, self.language) {
             Some((value, tag)) => in_language(&value, &tag, self.language),
             None => {
                 // Our unlabelled entities by their path (`observation/…/89f8`), others by CURIE.
@@ -332,7 +376,8 @@ impl Renderer<'_> {
                 }
                 None => {
                     let curie = compact_iri(literal.datatype().as_str());
-                    let datatype = label(self.store, literal.datatype().into(), self.language)
+                    let datatype = self
+                        .label(literal.datatype().into(), self.language)
                         .map_or_else(
                             || escape(&curie),
                             |(value, tag)| in_language(&value, &tag, self.language),
@@ -352,7 +397,7 @@ impl Renderer<'_> {
     /// A property by its label, with its CURIE below.
     pub fn property(&self, property: NamedNodeRef<'_>) -> String {
         let name = compact_iri(property.as_str());
-        match label(self.store, property.into(), self.language) {
+        match self.label(property.into(), self.language) {
             Some((value, tag)) => format!(
                 "{}<br><code dir=\"ltr\">{}</code>",
                 in_language(&value, &tag, self.language),
@@ -372,7 +417,8 @@ impl Renderer<'_> {
         page: usize,
     ) -> String {
         let language = self.language;
-        let title = label(self.store, entity.into(), language)
+        let title = self
+            .label(entity.into(), language)
             .map(|(value, _)| value)
             .unwrap_or_else(|| compact_iri(entity.as_str()));
         let heading = self.name(entity.into());

@@ -70,6 +70,7 @@ pub fn linked_data(state: &State, request: &Request<Body>, path: &str) -> Answer
             store: &state.store,
             language,
             links: Links::Server,
+            labels: None,
         };
         return Ok(html(
             StatusCode::OK,

@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use oxigraph::model::{NamedNode, NamedNodeRef, Term};
 use oxigraph::store::Store;
@@ -82,9 +83,12 @@ pub fn build(store: &Store, options: &Options) -> Result<Summary> {
     let mut site = Site {
         root: staging.path.clone(),
         summary: Summary::default(),
+        files: AtomicUsize::new(0),
+        labels: pages::Labels::default(),
     };
     site.write_everything(store, options)?;
-    let summary = site.summary;
+    let mut summary = site.summary;
+    summary.files = site.files.into_inner();
     staging.replace(target)?;
     Ok(summary)
 }
@@ -287,6 +291,10 @@ impl Drop for Staging {
 struct Site {
     root: PathBuf,
     summary: Summary,
+    /// Files written so far (by several threads).
+    files: AtomicUsize,
+    /// The labels the entity pages have looked up.
+    labels: pages::Labels,
 }
 
 /// An entity with a page: its IRI, its path from the site's root (`id/city/dakhla`) and the
@@ -310,13 +318,13 @@ impl Entity {
 }
 
 impl Site {
-    fn write(&mut self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+    fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         let path = self.root.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        self.summary.files += 1;
+        self.files.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
@@ -328,11 +336,8 @@ impl Site {
             .map(|e| (e.iri.as_str().to_owned(), e.path.clone()))
             .collect();
         let mut progress = crate::progress::Progress::new(4);
-        let bar = progress.counting("entity pages", "entities");
-        for entity in &entities {
-            self.write_entity(store, entity, &pages)?;
-            bar.inc(1);
-        }
+        let bar = progress.counting_to("entity pages", "entities", entities.len() as u64);
+        self.write_entities(store, &entities, &pages, &bar)?;
         progress.waiting("dataset");
         self.write_dataset(store, options)?;
         progress.waiting("report");
@@ -410,7 +415,48 @@ impl Site {
         Ok(entities)
     }
 
-    fn write_entity(&mut self, store: &Store, entity: &Entity, pages: &PagePaths) -> Result<()> {
+    /// Every entity's pages and files, on as many threads as the machine has cores: each thread
+    /// takes every n-th entity, so that the few large pages (a kind with every agreement
+    /// linking to it) are spread out. The first error stops them all.
+    fn write_entities(
+        &self,
+        store: &Store,
+        entities: &[Entity],
+        pages: &PagePaths,
+        bar: &indicatif::ProgressBar,
+    ) -> Result<()> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .clamp(1, entities.len().max(1));
+        let failed = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|first| {
+                    let failed = &failed;
+                    scope.spawn(move || -> Result<()> {
+                        for entity in entities.iter().skip(first).step_by(threads) {
+                            if failed.load(Ordering::Relaxed) {
+                                break;
+                            }
+                            if let Err(e) = self.write_entity(store, entity, pages) {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                            bar.inc(1);
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            workers.into_iter().try_for_each(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+        })
+    }
+
+    fn write_entity(&self, store: &Store, entity: &Entity, pages: &PagePaths) -> Result<()> {
         let description = pages::describe(store, entity.iri.as_ref(), &Limits::all())?
             .unwrap_or_else(Description::default);
         let root = entity.root();
@@ -419,6 +465,7 @@ impl Site {
                 store,
                 language,
                 links: Links::Site { root: &root, pages },
+                labels: Some(&self.labels),
             };
             let page = renderer.entity_page(entity.iri.as_ref(), entity.stem(), &description, 1);
             self.write(
@@ -523,6 +570,7 @@ fn index_page(
         store,
         language,
         links: Links::Site { root: "", pages },
+        labels: None,
     };
     let mut groups: BTreeMap<&str, Vec<&Entity>> = BTreeMap::new();
     for entity in entities {
@@ -613,6 +661,7 @@ fn group_heading(
         store,
         language,
         links: Links::Site { root: "", pages },
+        labels: None,
     };
     let class = most(RDF_TYPE);
     let named = match class {

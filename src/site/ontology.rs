@@ -64,6 +64,7 @@ pub(super) fn write(site: &mut Site, store: &Store, pages: &PagePaths) -> Result
                 store,
                 language,
                 links: Links::Site { root: "../", pages },
+                labels: None,
             },
         };
         let suffix = Links::suffix(language);
