@@ -68,6 +68,32 @@ impl Description {
         }
         graph
     }
+
+    /// The description as pages of at most `size` incoming triples each (sorted by subject and
+    /// property, so that the same store gives the same pages), each with all the own triples;
+    /// one page when nothing points to the entity.
+    pub fn paged(&self, size: usize) -> Vec<Description> {
+        let mut incoming: Vec<_> = self.incoming.iter().collect();
+        incoming.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.to_string()));
+        let chunks: Vec<_> = incoming.chunks(size.max(1)).collect();
+        let last = chunks.len().saturating_sub(1);
+        let mut pages: Vec<Description> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(index, chunk)| Description {
+                own: self.own.clone(),
+                incoming: chunk.iter().copied().collect(),
+                more_incoming: index < last,
+            })
+            .collect();
+        if pages.is_empty() {
+            pages.push(Description {
+                own: self.own.clone(),
+                ..Description::default()
+            });
+        }
+        pages
+    }
 }
 
 /// How much of an entity [`describe`] reads.
@@ -183,6 +209,26 @@ impl Links<'_> {
             ));
         }
         crate::html::is_web(iri).then(|| iri.to_owned())
+    }
+
+    /// Where page `page` of an entity's incoming links is, in `language`: on a server its
+    /// address with `?page=`; on a static site its file (`x.html`, then `x.p2.html`; `x.ar.html`,
+    /// then `x.p2.ar.html`; no entity's name has a dot, so none collides with a page).
+    pub fn page(&self, stem: &str, page: usize, language: Language) -> String {
+        match self {
+            Links::Server => format!("{stem}?page={page}&lang={}", language.code()),
+            Links::Site { .. } => Self::page_file(stem, page, language),
+        }
+    }
+
+    /// The file name of page `page` of a static site's entity page, in `language`.
+    pub fn page_file(stem: &str, page: usize, language: Language) -> String {
+        let number = if page > 1 {
+            format!(".p{page}")
+        } else {
+            String::new()
+        };
+        format!("{stem}{number}{}.html", Self::suffix(language))
     }
 
     fn home(&self, language: Language) -> String {
@@ -408,7 +454,7 @@ impl Renderer<'_> {
     }
 
     /// The entity's page. `stem` is where its files are, without extension (`/id/city/x` on a
-    /// server, `x` on a static site); `page` is the page of incoming links shown (a server's).
+    /// server, `x` on a static site); `page` is the page of incoming links shown.
     pub fn entity_page(
         &self,
         entity: NamedNodeRef<'_>,
@@ -463,24 +509,22 @@ impl Renderer<'_> {
         if page > 1 {
             let _ = write!(
                 pager,
-                "<a rel=\"prev\" href=\"{stem}?page={}&amp;lang={}\">{}</a> ",
-                page - 1,
-                language.code(),
+                "<a rel=\"prev\" href=\"{}\">{}</a> ",
+                escape(&self.links.page(stem, page - 1, language)),
                 language.text(Key::PreviousPage)
             );
         }
         if description.more_incoming {
             let _ = write!(
                 pager,
-                "<a rel=\"next\" href=\"{stem}?page={}&amp;lang={}\">{}</a>",
-                page + 1,
-                language.code(),
+                "<a rel=\"next\" href=\"{}\">{}</a>",
+                escape(&self.links.page(stem, page + 1, language)),
                 language.text(Key::NextPage)
             );
         }
         let in_language = |other: Language| match self.links {
             Links::Server => format!("?lang={}", other.code()),
-            Links::Site { .. } => format!("{stem}{}.html", Links::suffix(other)),
+            Links::Site { .. } => Links::page_file(stem, page, other),
         };
         crate::html::fill(
             include_str!("entity.html"),

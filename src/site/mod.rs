@@ -64,6 +64,10 @@ const IN_SCHEME: NamedNodeRef<'static> =
     NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme");
 const SKOS_CONCEPT: &str = "http://www.w3.org/2004/02/skos/core#Concept";
 
+/// Incoming links per entity page: a home city that 100,000 agreements name gets 100 pages,
+/// not one of 20 MB.
+const SITE_PAGE: usize = 1_000;
+
 /// The syntaxes each entity is written in, with their file extensions.
 const ENTITY_SYNTAXES: [(RdfSyntax, &str); 4] = [
     (RdfSyntax::Turtle, "ttl"),
@@ -460,18 +464,24 @@ impl Site {
         let description = pages::describe(store, entity.iri.as_ref(), &Limits::all())?
             .unwrap_or_else(Description::default);
         let root = entity.root();
-        for language in Language::ALL {
-            let renderer = Renderer {
-                store,
-                language,
-                links: Links::Site { root: &root, pages },
-                labels: Some(&self.labels),
-            };
-            let page = renderer.entity_page(entity.iri.as_ref(), entity.stem(), &description, 1);
-            self.write(
-                &format!("{}{}.html", entity.path, Links::suffix(language)),
-                page,
-            )?;
+        let folder = entity
+            .path
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        // People read the incoming links a page at a time; the RDF files hold them all.
+        for (index, part) in description.paged(SITE_PAGE).iter().enumerate() {
+            for language in Language::ALL {
+                let renderer = Renderer {
+                    store,
+                    language,
+                    links: Links::Site { root: &root, pages },
+                    labels: Some(&self.labels),
+                };
+                let page =
+                    renderer.entity_page(entity.iri.as_ref(), entity.stem(), part, index + 1);
+                let file = Links::page_file(entity.stem(), index + 1, language);
+                self.write(&format!("{folder}/{file}"), page)?;
+            }
         }
         let graph = description.rdf(store);
         for (syntax, extension) in ENTITY_SYNTAXES {

@@ -683,3 +683,49 @@ fn on_apache_the_site_negotiates_and_the_w3id_rules_redirect() {
         assert_eq!(status, 200, "{expected}");
     }
 }
+
+/// People read an entity's incoming links a page at a time: with 1,500 agreements in scope, the
+/// collection of home cities gets two pages in each language (`home-cities.html`,
+/// `home-cities.p2.html`; `.ar`, `.fr`), linked by next and previous, and between languages on
+/// the same page; together they list every incoming link once. Its RDF files hold them all.
+#[test]
+fn an_entity_with_many_incoming_links_gets_pages_of_them() {
+    let sandbox = crate::common::synthetic_world(1_500);
+    let output = sandbox.dir.path().join("site");
+    sandbox.succeed(&["site", "-o", output.to_str().expect("path")]);
+    let folder = output.join("id/collection");
+    let read = |name: &str| {
+        std::fs::read_to_string(folder.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let first = read("home-cities.html");
+    let second = read("home-cities.p2.html");
+    assert!(first.contains("rel=\"next\" href=\"home-cities.p2.html\""));
+    assert!(!first.contains("rel=\"prev\""));
+    assert!(second.contains("rel=\"prev\" href=\"home-cities.html\""));
+    assert!(!second.contains("rel=\"next\""), "two pages, not three");
+    assert!(!folder.join("home-cities.p3.html").exists());
+    let arabic = read("home-cities.p2.ar.html");
+    assert!(arabic.contains("rel=\"prev\" href=\"home-cities.ar.html\""));
+    assert!(arabic.contains("href=\"home-cities.p2.fr.html\""), "French, same page");
+    assert!(read("home-cities.p2.fr.html").contains("<html lang=\"fr\""));
+    // Every incoming link is listed once across the two pages.
+    let stored = sandbox.select(&[
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { GRAPH ?g { ?s ?p coll:home-cities } } }",
+    ]);
+    let expected: usize = stored[0]["n"].parse().expect("a count");
+    assert!(expected > 1_000 && expected <= 2_000, "{expected}");
+    let rows = |page: &str| page.split("<h2").last().unwrap_or_default().matches("<tr>").count();
+    assert_eq!(rows(&first) + rows(&second), expected);
+    assert_eq!(rows(&first), 1_000);
+    // The RDF files hold every incoming link.
+    let turtle = turtle(&read("home-cities.ttl"), "https://example.org/");
+    let home = "https://w3id.org/twinning/id/collection/home-cities";
+    assert_eq!(
+        turtle
+            .iter()
+            .filter(|t| t.object.to_string() == format!("<{home}>"))
+            .count(),
+        expected
+    );
+}
