@@ -65,11 +65,15 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
         .map_err(|e| import_error(&file, vec![csv_error(&e, bytes)]))?
         .clone();
     let mut errors = Vec::new();
-    let mut positions = BTreeMap::new();
-    for (index, name) in headers.iter().enumerate() {
-        if COLUMNS.iter().any(|c| c.name == name) {
-            positions.insert(name.to_owned(), index);
-        } else {
+    let mut positions = BTreeSet::new();
+    for name in &headers {
+        if !positions.insert(name) {
+            errors.push(CellError {
+                line: 1,
+                column: name.to_owned(),
+                message: format!("the column '{name}' appears twice; keep one"),
+            });
+        } else if !COLUMNS.iter().any(|c| c.name == name) {
             errors.push(CellError {
                 line: 1,
                 column: name.to_owned(),
@@ -81,7 +85,7 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
         }
     }
     for column in COLUMNS.iter().filter(|c| c.required) {
-        if !positions.contains_key(column.name) {
+        if !positions.contains(column.name) {
             errors.push(CellError {
                 line: 1,
                 column: column.name.to_owned(),
@@ -122,17 +126,16 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
             continue;
         }
         import.rows += 1;
+        let cells: Record = match record.deserialize(Some(&headers)) {
+            Ok(cells) => cells,
+            Err(e) => {
+                errors.push(csv_error(&e, bytes));
+                continue;
+            }
+        };
         let row = Row {
             line,
-            values: &positions
-                .iter()
-                .map(|(name, index)| {
-                    (
-                        name.as_str(),
-                        restore(record.get(*index).unwrap_or_default()),
-                    )
-                })
-                .collect(),
+            cells: &cells,
         };
         context.add_row(&row, minting, &mut import, &mut errors);
     }
@@ -230,11 +233,10 @@ impl Context {
     fn resolve(
         index: &NameIndex,
         row: &Row<'_>,
-        column: &str,
+        (column, name): (&str, &str),
         what: &str,
         errors: &mut Vec<CellError>,
     ) -> Option<NamedNode> {
-        let name = row.get(column);
         if name.is_empty() {
             row.error(errors, column, format!("the {what} is required"));
             return None;
@@ -272,9 +274,10 @@ impl Context {
         errors: &mut Vec<CellError>,
     ) {
         let before = errors.len();
+        let cells = row.cells;
         let country = self.place(
             row,
-            "partner_country",
+            &cells.partner_country(),
             "country",
             minting,
             import,
@@ -283,7 +286,7 @@ impl Context {
         );
         let home = self.place(
             row,
-            "home_city",
+            &cells.home_city(),
             "city",
             minting,
             import,
@@ -292,21 +295,27 @@ impl Context {
         );
         let partner = self.place(
             row,
-            "partner_city",
+            &cells.partner_city(),
             "city",
             minting,
             import,
             errors,
             Some(country.clone()),
         );
-        let kind = Self::resolve(&self.kinds, row, "kind", "kind", errors);
-        let status = Self::resolve(&self.statuses, row, "status", "status", errors);
-        let date = parse_date(row.get("date"));
+        let kind = Self::resolve(&self.kinds, row, ("kind", &cells.kind), "kind", errors);
+        let status = Self::resolve(
+            &self.statuses,
+            row,
+            ("status", &cells.status),
+            "status",
+            errors,
+        );
+        let date = parse_date(&cells.date);
         if let Err(message) = &date {
             row.error(errors, "date", message.clone());
         }
         let mut themes = Vec::new();
-        let theme_cell = row.get("themes");
+        let theme_cell = &cells.themes;
         for name in theme_cell
             .split(';')
             .map(str::trim)
@@ -340,7 +349,7 @@ impl Context {
                 "at least one theme is required".to_owned(),
             );
         }
-        let urls: Vec<&str> = row.get("source_url").split_whitespace().collect();
+        let urls: Vec<&str> = cells.source_url.split_whitespace().collect();
         if urls.is_empty() {
             row.error(
                 errors,
@@ -359,14 +368,14 @@ impl Context {
                 );
             }
         }
-        if row.get("source_title").is_empty() {
+        if cells.source_title.is_empty() {
             row.error(
                 errors,
                 "source_title",
                 "the source's title is required".to_owned(),
             );
         }
-        let source_date = match row.get("source_date") {
+        let source_date = match &*cells.source_date {
             "" => Ok(None),
             text => parse_date(text).map(Some),
         };
@@ -429,28 +438,27 @@ impl Context {
                 );
             }
         }
-        if !row.get("purpose_ar").is_empty() {
+        if !cells.purpose_ar.is_empty() {
             add(
                 &agreement,
                 tw("statedPurpose"),
-                Literal::new_language_tagged_literal_unchecked(row.get("purpose_ar"), "ar").into(),
+                Literal::new_language_tagged_literal_unchecked(&*cells.purpose_ar, "ar").into(),
             );
         }
-        for language in ["en", "fr"] {
-            let translation = row.get(&format!("purpose_{language}"));
+        for (language, translation) in [("en", &cells.purpose_en), ("fr", &cells.purpose_fr)] {
             if !translation.is_empty() {
                 add(
                     &agreement,
                     tw("statedPurposeTranslation"),
-                    Literal::new_language_tagged_literal_unchecked(translation, language).into(),
+                    Literal::new_language_tagged_literal_unchecked(&**translation, language).into(),
                 );
             }
         }
-        if !row.get("notes").is_empty() {
+        if !cells.notes.is_empty() {
             add(
                 &agreement,
                 rdfs::COMMENT.into_owned(),
-                Literal::new_language_tagged_literal_unchecked(row.get("notes"), "en").into(),
+                Literal::new_language_tagged_literal_unchecked(&*cells.notes, "en").into(),
             );
         }
         let key = url_key(urls.iter().copied());
@@ -477,7 +485,7 @@ impl Context {
             add(
                 &source,
                 named(DCTERMS, "title"),
-                text_literal(row.get("source_title")).into(),
+                text_literal(&cells.source_title).into(),
             );
             let host = urls[0]
                 .split_once("://")
@@ -519,14 +527,14 @@ impl Context {
     fn place(
         &mut self,
         row: &Row<'_>,
-        column: &str,
+        place: &Place<'_>,
         what: &str,
         minting: &Minting,
         import: &mut Import,
         errors: &mut Vec<CellError>,
         city_country: Option<Option<NamedNode>>,
     ) -> Option<NamedNode> {
-        let name = row.get(column);
+        let name = place.name;
         let index = if city_country.is_some() {
             &self.cities
         } else {
@@ -534,7 +542,13 @@ impl Context {
         };
         let found = match index.find(name) {
             Match::Unknown(_) if minting.create && !name.is_empty() => None,
-            _ => Some(Self::resolve(index, row, column, what, errors)?),
+            _ => Some(Self::resolve(
+                index,
+                row,
+                (place.column, name),
+                what,
+                errors,
+            )?),
         };
         if let Some(entity) = found {
             if let (Some(Some(country)), Some(known)) =
@@ -577,22 +591,18 @@ impl Context {
             Literal::new_language_tagged_literal_unchecked(name, language).into(),
         );
         // The name in the other languages the row gives (`{column}_ar`, `{column}_fr`).
-        let other_names: Vec<(&str, String)> = ["ar", "fr"]
-            .into_iter()
-            .filter(|other| *other != language)
-            .map(|other| (other, row.get(&format!("{column}_{other}")).to_owned()))
-            .filter(|(_, text)| !text.is_empty())
-            .collect();
-        for (other, text) in &other_names {
-            add(
-                named(SKOS, "prefLabel"),
-                Literal::new_language_tagged_literal_unchecked(text.as_str(), *other).into(),
-            );
+        for (other, text) in place.translations {
+            if other != language && !text.is_empty() {
+                add(
+                    named(SKOS, "prefLabel"),
+                    Literal::new_language_tagged_literal_unchecked(text, other).into(),
+                );
+            }
         }
         match &city_country {
             None => {
                 add(rdf::TYPE.into_owned(), named(SCHEMA, "Country").into());
-                if row.get("partner_region").is_empty() {
+                if row.cells.partner_region.is_empty() {
                     row.error(
                         errors,
                         "partner_region",
@@ -600,9 +610,13 @@ impl Context {
                             "'{name}' is a new country: give its world region (partner_region)"
                         ),
                     );
-                } else if let Some(region) =
-                    Self::resolve(&self.regions, row, "partner_region", "world region", errors)
-                {
+                } else if let Some(region) = Self::resolve(
+                    &self.regions,
+                    row,
+                    ("partner_region", &row.cells.partner_region),
+                    "world region",
+                    errors,
+                ) {
                     add(tw("worldRegion"), region.into());
                 }
             }
@@ -629,8 +643,10 @@ impl Context {
         }
         let labels = self.labels.entry(entity.clone()).or_default();
         labels.insert(language.to_owned(), name.to_owned());
-        for (other, text) in other_names {
-            labels.insert(other.to_owned(), text);
+        for (other, text) in place.translations {
+            if other != language && !text.is_empty() {
+                labels.insert(other.to_owned(), text.to_owned());
+            }
         }
         let index = if city_country.is_some() {
             &mut self.cities
@@ -650,8 +666,8 @@ impl Context {
         import: &mut Import,
         errors: &mut Vec<CellError>,
     ) {
-        let latitude = row.get("partner_latitude");
-        let longitude = row.get("partner_longitude");
+        let latitude: &str = &row.cells.partner_latitude;
+        let longitude: &str = &row.cells.partner_longitude;
         if !latitude.is_empty() || !longitude.is_empty() {
             match (coordinate(latitude, 90.0), coordinate(longitude, 180.0)) {
                 // The numbers are written as typed, so an export gives back the same text.
@@ -674,7 +690,7 @@ impl Context {
                 ),
             }
         }
-        let qid = row.get("partner_wikidata");
+        let qid: &str = &row.cells.partner_wikidata;
         if !qid.is_empty() {
             let qid = qid
                 .trim_start_matches("http://www.wikidata.org/entity/")

@@ -70,6 +70,17 @@ impl Sandbox {
         );
         output
     }
+
+    /// Runs `twinning <args>`, which must be refused as bad input: exit code 2, `message` on
+    /// standard error, and the store exactly as it was.
+    pub fn refused(&self, args: &[&str], message: &str) {
+        let before = self.export_turtle();
+        let output = self.twinning().args(args).output().expect("run twinning");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "twinning {args:?}: {stderr}");
+        assert!(stderr.contains(message), "twinning {args:?}: {stderr}");
+        assert_eq!(before, self.export_turtle(), "the store changed");
+    }
 }
 
 /// `twinning` with no store chosen and no environment leaking in (HOME points nowhere useful).

@@ -240,6 +240,23 @@ fn every_problem_in_a_bad_file_is_reported_and_nothing_is_written() {
     );
 }
 
+/// A header that names a column twice is refused at line 1 (which of the two cells to read
+/// would be a guess), with nothing written.
+#[test]
+fn a_column_named_twice_is_refused() {
+    let sandbox = Sandbox::new();
+    sandbox.succeed(&["load"]);
+    let csv = format!(
+        "{HEADER},notes\n\
+         Dakhla,Vasto,Italy,twinning,signed,2024-12,culture,,,https://example.org/a,A,2024-12-12,one,two\n"
+    );
+    let file = sandbox.file("twice.csv", &csv);
+    sandbox.refused(
+        &["import", file.to_str().expect("path")],
+        "twice.csv:1: column notes: the column 'notes' appears twice; keep one",
+    );
+}
+
 #[test]
 fn bom_crlf_quotes_and_newlines_are_read_as_a_spreadsheet_writes_them() {
     let sandbox = Sandbox::new();

@@ -706,7 +706,10 @@ fn an_entity_with_many_incoming_links_gets_pages_of_them() {
     assert!(!folder.join("home-cities.p3.html").exists());
     let arabic = read("home-cities.p2.ar.html");
     assert!(arabic.contains("rel=\"prev\" href=\"home-cities.ar.html\""));
-    assert!(arabic.contains("href=\"home-cities.p2.fr.html\""), "French, same page");
+    assert!(
+        arabic.contains("href=\"home-cities.p2.fr.html\""),
+        "French, same page"
+    );
     assert!(read("home-cities.p2.fr.html").contains("<html lang=\"fr\""));
     // Every incoming link is listed once across the two pages.
     let stored = sandbox.select(&[
@@ -715,7 +718,13 @@ fn an_entity_with_many_incoming_links_gets_pages_of_them() {
     ]);
     let expected: usize = stored[0]["n"].parse().expect("a count");
     assert!(expected > 1_000 && expected <= 2_000, "{expected}");
-    let rows = |page: &str| page.split("<h2").last().unwrap_or_default().matches("<tr>").count();
+    let rows = |page: &str| {
+        page.split("<h2")
+            .last()
+            .unwrap_or_default()
+            .matches("<tr>")
+            .count()
+    };
     assert_eq!(rows(&first) + rows(&second), expected);
     assert_eq!(rows(&first), 1_000);
     // The RDF files hold every incoming link.
