@@ -478,12 +478,23 @@ nav ol{columns:2;column-gap:3rem;padding-inline-start:2.4rem}nav li{break-inside
 ";
 
 /// Writes the whole report as HTML.
-pub fn write(store: &Store, language: Language, mut out: impl Write) -> Result<()> {
-    let profile = Profile::load(store, language.code())?;
-    let queries = catalog::bundled();
-    let answers = crate::report::answer_each(&queries, |query| {
+pub fn write(store: &Store, language: Language, out: impl Write) -> Result<()> {
+    let answers = crate::report::answer_each(&catalog::bundled(), |query| {
         crate::report::answer(store, query.clone(), language)
     })?;
+    write_answers(store, language, &answers, out)
+}
+
+/// Writes the report as HTML from the bundled queries' `answers` in `language`, in their order
+/// (a static site writes them as CSV too, without asking twice).
+pub fn write_answers(
+    store: &Store,
+    language: Language,
+    answers: &[crate::report::Answer],
+    mut out: impl Write,
+) -> Result<()> {
+    let profile = Profile::load(store, language.code())?;
+    let queries: Vec<&catalog::QueryFile> = answers.iter().map(|answer| &answer.query).collect();
     let framing = crate::report::Framing::read(store, language)?;
     let mut html = String::new();
     let _ = write!(

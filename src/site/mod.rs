@@ -322,6 +322,26 @@ impl Entity {
 }
 
 impl Site {
+    /// Writes a large file as it is produced, without holding it in memory (a dump of 100k
+    /// agreements is 640 MB of N-Quads).
+    fn write_streaming(
+        &self,
+        relative: &str,
+        produce: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        let path = self.root.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut out = std::io::BufWriter::new(file);
+        produce(&mut out)?;
+        out.flush().map_err(|e| Error::io(&path, e))?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
     fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
         let path = self.root.join(relative);
         if let Some(parent) = path.parent() {
@@ -342,14 +362,20 @@ impl Site {
         let mut progress = crate::progress::Progress::new(4);
         let bar = progress.counting_to("entity pages", "entities", entities.len() as u64);
         self.write_entities(store, &entities, &pages, &bar)?;
-        progress.waiting("dataset");
-        self.write_dataset(store, options)?;
+        // The research questions, asked once in each language: the report and the CSV bundle.
         progress.waiting("report");
+        let mut answers = Vec::new();
         for language in Language::ALL {
+            let answered = crate::report::answer_each(&crate::catalog::bundled(), |query| {
+                crate::report::answer(store, query.clone(), language)
+            })?;
             let mut html = Vec::new();
-            crate::html::write(store, language, &mut html)?;
+            crate::html::write_answers(store, language, &answered, &mut html)?;
             self.write(&format!("report{}.html", Links::suffix(language)), html)?;
+            answers.push(answered);
         }
+        progress.waiting("dataset");
+        self.write_dataset(store, options, &answers)?;
         progress.waiting("ontology");
         ontology::write(self, store, &pages)?;
         for language in Language::ALL {
@@ -494,23 +520,26 @@ impl Site {
 
     /// The whole dataset as Turtle, N-Quads and CSV, the city network as GraphML and GEXF, and
     /// the VoID/DCAT description.
-    fn write_dataset(&mut self, store: &Store, options: &Options) -> Result<()> {
+    fn write_dataset(
+        &mut self,
+        store: &Store,
+        options: &Options,
+        answers: &[Vec<crate::report::Answer>],
+    ) -> Result<()> {
         for (syntax, name) in [
             (RdfSyntax::Turtle, "data/twinning.ttl"),
             (RdfSyntax::Nquads, "data/twinning.nq"),
         ] {
-            let mut bytes = Vec::new();
-            crate::export::export(store, syntax, &mut bytes)?;
-            self.write(name, bytes)?;
+            self.write_streaming(name, |out| crate::export::export(store, syntax, out))?;
         }
         // The city network, for network-analysis tools.
-        let mut graphml = Vec::new();
-        crate::network::write_graphml(store, &mut graphml)?;
-        self.write("data/network.graphml", graphml)?;
-        let mut gexf = Vec::new();
-        crate::network::write_gexf(store, &mut gexf)?;
-        self.write("data/network.gexf", gexf)?;
-        let bundle = csv_bundle(store)?;
+        self.write_streaming("data/network.graphml", |out| {
+            crate::network::write_graphml(store, out)
+        })?;
+        self.write_streaming("data/network.gexf", |out| {
+            crate::network::write_gexf(store, out)
+        })?;
+        let bundle = csv_bundle(store, answers)?;
         self.write("data/twinning-csv.zip", bundle)?;
         let void = crate::void::describe(
             store,
@@ -524,10 +553,10 @@ impl Site {
 
 /// The data as CSV in one zip archive: the agreements in the import template's columns
 /// (`agreements.csv`, as `twinning export --format csv` writes it) and each research question's
-/// answer in each language (`answers/en/001_agreements_per_city.csv`…), with IRI and QID
+/// answer in each language (`answers`: `answers/en/001_agreements_per_city.csv`…), with IRI and QID
 /// columns. Cells that a spreadsheet would run as formulas are neutralised; entries carry a fixed
 /// date, so the same store gives the same bytes.
-fn csv_bundle(store: &Store) -> Result<Vec<u8>> {
+fn csv_bundle(store: &Store, answers: &[Vec<crate::report::Answer>]) -> Result<Vec<u8>> {
     use std::io::Write as _;
     use zip::write::SimpleFileOptions;
     let zip_error = |e: zip::result::ZipError| Error::Output(std::io::Error::other(e));
@@ -540,26 +569,26 @@ fn csv_bundle(store: &Store) -> Result<Vec<u8>> {
         .start_file("agreements.csv", options)
         .map_err(zip_error)?;
     crate::spreadsheet::export(store, &mut archive)?;
-    let queries = crate::catalog::bundled();
-    for language in Language::ALL {
-        for query in &queries {
-            let answer = crate::report::answer(store, query.clone(), language)?;
-            archive
-                .start_file(
-                    format!("answers/{}/{}.csv", language.code(), query.slug),
-                    options,
-                )
-                .map_err(zip_error)?;
-            let mut writer = csv::Writer::from_writer(&mut archive);
-            writer.write_record(&answer.table.columns)?;
-            for row in &answer.table.rows {
-                writer.write_record(
-                    row.iter()
-                        .map(|cell| crate::spreadsheet::neutralise(cell).into_owned()),
-                )?;
-            }
-            writer.flush()?;
+    for answer in answers.iter().flatten() {
+        archive
+            .start_file(
+                format!(
+                    "answers/{}/{}.csv",
+                    answer.language.code(),
+                    answer.query.slug
+                ),
+                options,
+            )
+            .map_err(zip_error)?;
+        let mut writer = csv::Writer::from_writer(&mut archive);
+        writer.write_record(&answer.table.columns)?;
+        for row in &answer.table.rows {
+            writer.write_record(
+                row.iter()
+                    .map(|cell| crate::spreadsheet::neutralise(cell).into_owned()),
+            )?;
         }
+        writer.flush()?;
     }
     let mut cursor = archive.finish().map_err(zip_error)?;
     cursor.flush()?;
