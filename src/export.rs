@@ -32,8 +32,7 @@ pub fn export(store: &Store, syntax: RdfSyntax, mut out: impl Write) -> Result<(
         }
         RdfSyntax::Trig => {
             let dataset = canonical_dataset(store)?;
-            let subjects: HashSet<_> = dataset.iter().map(|q| q.subject).collect();
-            if !pretty_fits(dataset.len(), subjects.len()) {
+            if !pretty_fits(dataset.len()) {
                 let mut quads: Vec<_> = dataset.iter().collect();
                 quads.sort_by_cached_key(|q| {
                     (
@@ -197,6 +196,19 @@ pub fn union_graph(store: &Store) -> Result<Graph> {
     Ok(graph)
 }
 
+/// Writes one entity's description as [`write_graph`] does, but Turtle is written sorted as soon
+/// as the pretty form would be slow for it ([`description_fits`]).
+pub fn write_description(syntax: RdfSyntax, graph: &mut Graph, out: impl Write) -> Result<()> {
+    if syntax == RdfSyntax::Turtle {
+        let subjects: HashSet<_> = graph.iter().map(|t| t.subject).collect();
+        if !description_fits(graph.len(), subjects.len()) {
+            graph.canonicalize(CanonicalizationAlgorithm::default());
+            return write_sorted(syntax, graph, out);
+        }
+    }
+    write_graph(syntax, graph, out)
+}
+
 /// Writes one graph in a graph syntax, deterministically: Turtle pretty and sorted, N-Triples as
 /// sorted lines, JSON-LD compacted with the project's prefixes; RDF/XML from Oxigraph's writer,
 /// given the triples sorted.
@@ -223,14 +235,20 @@ pub fn write_graph(syntax: RdfSyntax, graph: &mut Graph, mut out: impl Write) ->
     }
 }
 
-/// Whether sophia's pretty serializer (which nests blank nodes) writes Turtle or TriG of `triples`
-/// triples about `subjects` subjects in reasonable time: it scans the whole graph for each
-/// subject, so its work grows as their product (minutes at 10,000 agreements; half a second for
-/// the page of a kind that 5,000 agreements link to). Above this, Oxigraph's serializer writes
-/// the triples sorted, grouped by subject and predicate, blank nodes labelled. The bundled data
-/// (6,470 triples, 614 subjects) stays pretty.
-fn pretty_fits(triples: usize, subjects: usize) -> bool {
-    triples.saturating_mul(subjects) <= 10_000_000
+/// Whether sophia's pretty serializer (which nests blank nodes) writes Turtle or TriG of
+/// `triples` triples: it scans the whole graph for each subject, minutes at 10,000 agreements.
+/// Above 50,000 triples, Oxigraph's serializer writes them sorted, grouped by subject and
+/// predicate, blank nodes labelled. A dataset of a few thousand agreements stays pretty, so that
+/// its changes diff cleanly.
+fn pretty_fits(triples: usize) -> bool {
+    triples <= 50_000
+}
+
+/// The same for one entity's description (a static site's thousands of files): the work grows
+/// as triples x subjects, half a second for a kind that 5,000 agreements link to, so such a
+/// description is written sorted well below 50,000 triples.
+fn description_fits(triples: usize, subjects: usize) -> bool {
+    pretty_fits(triples) && triples.saturating_mul(subjects) <= 10_000_000
 }
 
 /// Writes a graph with Oxigraph's serializer, its triples sorted so that the same graph gives the
@@ -256,8 +274,7 @@ fn write_sorted(syntax: RdfSyntax, graph: &Graph, out: impl Write) -> Result<()>
 /// relabelled canonically first).
 pub fn write_turtle(graph: &mut Graph, mut out: impl Write) -> Result<()> {
     graph.canonicalize(CanonicalizationAlgorithm::default());
-    let subjects: HashSet<_> = graph.iter().map(|t| t.subject).collect();
-    if !pretty_fits(graph.len(), subjects.len()) {
+    if !pretty_fits(graph.len()) {
         return write_sorted(RdfSyntax::Turtle, graph, out);
     }
     let triples: Vec<[SimpleTerm<'_>; 3]> = graph

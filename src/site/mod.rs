@@ -135,20 +135,19 @@ struct Namespace {
 }
 
 /// Ours (`id/`), and the `void:uriSpace` of each dataset the store describes (a researcher's
-/// own, `https://example.org/`, in `ns/example.org/`): an http(s) namespace ending in `/` or
-/// `#`, whose host and path can be folder names, and that neither holds nor is inside ours.
+/// own, `https://example.org/`, in `ns/example.org/`): an http(s) namespace ending in `/` (a
+/// `#` namespace names parts of one document, which a file per entity cannot serve), written as
+/// a URL parser writes it, with no user, port or query, whose host and path can be folder names,
+/// that neither holds nor is inside ours, and whose folder no earlier one (in IRI order) took:
+/// `http://x.org/` and `https://x.org/` would share one.
 fn namespaces(store: &Store) -> Result<Vec<Namespace>> {
     let mut spaces = vec![Namespace {
         iri: ID.to_owned(),
         folder: "id/".to_owned(),
         group: String::new(),
     }];
-    let declared = crate::void::uri_spaces(store)?;
-    for iri in declared {
-        if iri.starts_with(ID)
-            || ID.starts_with(&iri)
-            || !(iri.ends_with('/') || iri.ends_with('#'))
-        {
+    for iri in crate::void::uri_spaces(store)? {
+        if iri.starts_with(ID) || ID.starts_with(iri.as_str()) || !iri.ends_with('/') {
             continue;
         }
         let Ok(url) = url::Url::parse(&iri) else {
@@ -156,12 +155,20 @@ fn namespaces(store: &Store) -> Result<Vec<Namespace>> {
         };
         let host = url.host_str().unwrap_or_default();
         let path = url.path().trim_matches('/');
-        let safe_host = !host.is_empty()
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.'));
-        if !matches!(url.scheme(), "http" | "https")
+        // Every label of the host is a name: no "..", which would lead out of ns/.
+        let safe_host = host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if url.as_str() != iri
+            || !matches!(url.scheme(), "http" | "https")
+            || !url.username().is_empty()
+            || url.password().is_some()
             || url.port().is_some()
+            || url.query().is_some()
+            || url.fragment().is_some()
             || !safe_host
             || !(path.is_empty() || pages::file_safe(path))
         {
@@ -172,11 +179,11 @@ fn namespaces(store: &Store) -> Result<Vec<Namespace>> {
         } else {
             format!("{host}/{path}/")
         };
-        spaces.push(Namespace {
-            folder: format!("ns/{group}"),
-            iri,
-            group,
-        });
+        let folder = format!("ns/{group}");
+        if spaces.iter().any(|space| space.folder == folder) {
+            continue;
+        }
+        spaces.push(Namespace { folder, iri, group });
     }
     Ok(spaces)
 }
@@ -301,6 +308,17 @@ struct Site {
     labels: pages::Labels,
 }
 
+/// Stops the other workers when the thread it lives in panics.
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
 /// An entity with a page: its IRI, its path from the site's root (`id/city/dakhla`) and the
 /// group the home page lists it in (`city`; `example.org/city` in another namespace).
 struct Entity {
@@ -409,6 +427,7 @@ impl Site {
             }
         }
         let mut entities = Vec::new();
+        let mut taken = std::collections::HashSet::new();
         for iri in iris {
             // The longest namespace the IRI is in.
             let Some(space) = spaces
@@ -419,7 +438,10 @@ impl Site {
                 continue;
             };
             let rest = &iri.as_str()[space.iri.len()..];
-            if pages::file_safe(rest) {
+            let path = format!("{}{rest}", space.folder);
+            // Two namespaces can still meet in a folder (`https://x.org/` holds
+            // `https://x.org/a/b`, and `https://x.org/a/` is declared too): the first IRI keeps it.
+            if pages::file_safe(rest) && taken.insert(path.clone()) {
                 let group = match rest.rsplit_once('/') {
                     Some((folder, _)) if space.iri == ID => {
                         folder.split('/').next().unwrap_or(folder).to_owned()
@@ -432,11 +454,7 @@ impl Site {
                 } else {
                     group
                 };
-                entities.push(Entity {
-                    path: format!("{}{rest}", space.folder),
-                    iri,
-                    group,
-                });
+                entities.push(Entity { path, iri, group });
             } else {
                 self.summary.skipped.push(iri.into_string());
             }
@@ -464,6 +482,7 @@ impl Site {
                 .map(|first| {
                     let failed = &failed;
                     scope.spawn(move || -> Result<()> {
+                        let _stop = StopOnPanic(failed);
                         for entity in entities.iter().skip(first).step_by(threads) {
                             if failed.load(Ordering::Relaxed) {
                                 break;
@@ -478,11 +497,26 @@ impl Site {
                     })
                 })
                 .collect();
-            workers.into_iter().try_for_each(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
+            // Every worker is joined: the first error is returned, and a panic goes on.
+            let mut result = Ok(());
+            let mut panic = None;
+            for worker in workers {
+                match worker.join() {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        if result.is_ok() {
+                            result = Err(e);
+                        }
+                    }
+                    Err(payload) => {
+                        panic.get_or_insert(payload);
+                    }
+                }
+            }
+            if let Some(payload) = panic {
+                std::panic::resume_unwind(payload);
+            }
+            result
         })
     }
 
@@ -512,7 +546,7 @@ impl Site {
         let graph = description.rdf(store);
         for (syntax, extension) in ENTITY_SYNTAXES {
             let mut bytes = Vec::new();
-            crate::export::write_graph(syntax, &mut graph.clone(), &mut bytes)?;
+            crate::export::write_description(syntax, &mut graph.clone(), &mut bytes)?;
             self.write(&format!("{}.{extension}", entity.path), bytes)?;
         }
         Ok(())
@@ -710,5 +744,55 @@ fn group_heading(
     match named {
         Some(node) => renderer.name(node.as_ref().into()),
         None => format!("<bdi dir=\"ltr\">{}</bdi>", escape(&members[0].group)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only namespaces whose folder is unambiguous get pages: not a `#` one, not one with a
+    /// port, a user, a query or a host like `..` (which would lead out of `ns/`), and of two that
+    /// would share a folder (`http:` and `https:`), the first in IRI order.
+    #[test]
+    fn only_namespaces_with_a_folder_of_their_own_get_pages() {
+        let store = Store::new().expect("a store");
+        let declared = [
+            "https://example.org/",
+            "http://example.org/",
+            "https://../",
+            "https://./x/",
+            "https://example.org/city#",
+            "https://example.org:8080/a/",
+            "https://user@example.org/b/",
+            "https://example.org/c/?q=/",
+            "https://Example.ORG/d/",
+            "https://example.net/data/",
+        ];
+        let turtle: String = declared
+            .iter()
+            .map(|space| {
+                format!(
+                    "<https://d.org/{}> <http://rdfs.org/ns/void#uriSpace> \"{space}\" .\n",
+                    space.len()
+                )
+            })
+            .collect();
+        store
+            .load_from_slice(oxigraph::io::RdfFormat::Turtle, turtle.as_bytes())
+            .expect("the fixture");
+        let folders: Vec<String> = namespaces(&store)
+            .expect("namespaces")
+            .into_iter()
+            .map(|space| format!("{} {}", space.iri, space.folder))
+            .collect();
+        assert_eq!(
+            folders,
+            [
+                "https://w3id.org/twinning/id/ id/",
+                "http://example.org/ ns/example.org/",
+                "https://example.net/data/ ns/example.net/data/",
+            ]
+        );
     }
 }

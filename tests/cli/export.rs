@@ -193,8 +193,8 @@ fn an_export_into_a_pipe_closed_early_ends_quietly() {
 
 /// A world-scale graph exports as Turtle in seconds, byte for byte the same twice, and parses back
 /// to the same graph. (sophia's pretty serializer scans the whole graph for each subject: the
-/// export of 10,000 synthetic agreements ran for over ten minutes; when triples × subjects exceed
-/// 10 million, the export streams sorted triples through Oxigraph's serializer.)
+/// export of 10,000 synthetic agreements ran for over ten minutes; above 50,000 triples the
+/// export streams sorted triples through Oxigraph's serializer.)
 #[test]
 fn a_large_graph_exports_as_turtle_that_parses_back_to_it() {
     let sandbox = crate::common::synthetic_world(2_000);

@@ -443,11 +443,23 @@ fn in_chromium_a_site_of_other_cities_has_no_broken_link() {
     assert!(turtle.contains("<https://example.org/city/northhaven>"));
     let home = std::fs::read_to_string(output.join("index.html")).expect("home page");
     assert!(home.contains("href=\"ns/example.org/city/northhaven.html\""));
-    // The description states the researcher's namespace and nothing of the paper's dataset
-    // (its licence, its source), nor a version the data does not state.
+    // The description is of the researcher's dataset (its IRI, namespace and CC0 licence, as
+    // its data states them), with nothing of the paper's (its licence, its source), nor a
+    // version the data does not state.
     let void = std::fs::read_to_string(output.join("void.ttl")).expect("void.ttl");
-    assert!(void.contains("\"https://example.org/\""), "{void}");
-    for paper in ["10.54878", "creativecommons", "owl:versionInfo"] {
+    for stated in [
+        "<https://example.org/dataset/example-land> a void:Dataset",
+        "\"https://example.org/\"",
+        "dcterms:license <https://creativecommons.org/publicdomain/zero/1.0/>",
+    ] {
+        assert!(void.contains(stated), "{stated}: {void}");
+    }
+    for paper in [
+        "10.54878",
+        "licenses/by/4.0",
+        "ismaili-2025",
+        "owl:versionInfo",
+    ] {
         assert!(!void.contains(paper), "{paper}: {void}");
     }
     let pages = |folder: &str| {
