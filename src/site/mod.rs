@@ -361,13 +361,12 @@ impl Site {
     }
 
     fn write(&self, relative: &str, bytes: impl AsRef<[u8]>) -> Result<()> {
+        use std::io::Write as _;
         let path = self.root.join(relative);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        Ok(())
+        self.write_streaming(relative, |out| {
+            out.write_all(bytes.as_ref())
+                .map_err(|e| Error::io(&path, e))
+        })
     }
 
     fn write_everything(&mut self, store: &Store, options: &Options) -> Result<()> {
