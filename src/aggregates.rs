@@ -8,9 +8,9 @@
 //! one. The data sets and their structures are declared in ontology/derived.ttl; every count can
 //! also be computed from the records themselves (queries/README.md shows how).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use oxigraph::model::{GraphNameRef, Literal, NamedNode, Quad, Term};
+use oxigraph::model::{GraphNameRef, Literal, NamedNode, Quad, Term, Triple};
 use oxigraph::store::Transaction;
 
 use crate::error::Result;
@@ -173,6 +173,47 @@ impl Counts {
         }
         Ok(())
     }
+}
+
+/// Makes the observations of dataset:governance-indicators again, by their rule
+/// (ontology/rules/aggregates/governance-indicators.rq) over what `transaction` sees, and writes
+/// the difference: after every derivation, in its transaction. The rule reads a few triples per
+/// home city, so it costs milliseconds whatever the number of agreements.
+pub fn refresh_governance(transaction: &mut Transaction<'_>) -> Result<()> {
+    let graph = NamedNode::new_unchecked(AGGREGATES_GRAPH);
+    let made: HashSet<Triple> =
+        crate::sparql::construct_in(transaction, crate::sparql::GOVERNANCE_INDICATORS)?
+            .into_iter()
+            .collect();
+    let data_set = NamedNode::new_unchecked(format!("{ID}dataset/governance-indicators"));
+    let in_data_set = NamedNode::new_unchecked(format!("{QB}dataSet"));
+    let observations = transaction
+        .quads_for_pattern(
+            None,
+            Some(in_data_set.as_ref()),
+            Some(data_set.as_ref().into()),
+            Some(graph.as_ref().into()),
+        )
+        .map(|quad| quad.map(|quad| quad.subject))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut stored = HashSet::new();
+    for observation in &observations {
+        for quad in transaction.quads_for_pattern(
+            Some(observation.as_ref()),
+            None,
+            None,
+            Some(graph.as_ref().into()),
+        ) {
+            stored.insert(Triple::from(quad?));
+        }
+    }
+    for triple in stored.difference(&made) {
+        transaction.remove(triple.as_ref().in_graph(graph.as_ref()));
+    }
+    for triple in made.difference(&stored) {
+        transaction.insert(triple.as_ref().in_graph(graph.as_ref()));
+    }
+    Ok(())
 }
 
 fn tw(name: &str) -> NamedNode {

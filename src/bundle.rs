@@ -63,9 +63,13 @@ pub fn all_query_files() -> impl Iterator<Item = BundledFile> {
     }))
 }
 
-/// The CONSTRUCT rules whose results form the derived graph: `ontology/rules/*.rq`.
+/// The CONSTRUCT rules whose results form the derived graph: `ontology/rules/*.rq` (not those of
+/// `ontology/rules/aggregates/`, which make observations of the aggregates graph).
 pub fn rule_files() -> impl Iterator<Item = BundledFile> {
-    files_matching(|path| path.starts_with("ontology/rules/") && path.ends_with(".rq"))
+    files_matching(|path| {
+        path.strip_prefix("ontology/rules/")
+            .is_some_and(|name| name.ends_with(".rq") && !name.contains('/'))
+    })
 }
 
 #[cfg(test)]

@@ -1087,7 +1087,8 @@ pub fn apply(
     for quad in &insertions {
         transaction.insert(quad.as_ref());
     }
-    counts.apply(transaction)
+    counts.apply(transaction)?;
+    crate::aggregates::refresh_governance(transaction)
 }
 
 /// Replaces the whole derived layer in a transaction.
@@ -1106,7 +1107,7 @@ pub fn derive_all_in(transaction: &mut Transaction<'_>) -> Result<()> {
     for quad in counts.observations() {
         transaction.insert(quad.as_ref());
     }
-    Ok(())
+    crate::aggregates::refresh_governance(transaction)
 }
 
 #[cfg(test)]
@@ -1159,10 +1160,16 @@ mod tests {
             Ok(())
         })
         .expect("derives");
+        let transaction = store.start_transaction().expect("a transaction");
+        let governance =
+            crate::sparql::construct_in(&transaction, crate::sparql::GOVERNANCE_INDICATORS)
+                .expect("the governance rule runs");
         let aggregates = counts
             .observations()
             .into_iter()
-            .map(|quad| Triple::from(quad).to_string())
+            .map(Triple::from)
+            .chain(governance)
+            .map(|triple| triple.to_string())
             .collect();
         (derived, aggregates)
     }

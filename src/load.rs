@@ -656,6 +656,9 @@ pub fn rederive_in_bulk(store: &Store, progress: &mut Progress) -> Result<()> {
     let mut loader = store.bulk_loader();
     loader.load_quads(counts.observations())?;
     loader.commit()?;
+    let mut transaction = store.start_transaction()?;
+    crate::aggregates::refresh_governance(&mut transaction)?;
+    transaction.commit()?;
     Ok(())
 }
 
@@ -699,6 +702,7 @@ fn derive_again_in_bulk(
         transaction.remove(quad.as_ref());
     }
     counts.apply(&mut transaction)?;
+    crate::aggregates::refresh_governance(&mut transaction)?;
     transaction.commit()?;
     Ok(())
 }

@@ -89,6 +89,13 @@ internal! {
     VALIDATION_RESULTS = "validation_results.rq";
 }
 
+/// The rule that makes the governance indicators' observations (ontology/derived.ttl), run as
+/// it is after every derivation ([`crate::aggregates::refresh_governance`]).
+pub const GOVERNANCE_INDICATORS: Internal = Internal {
+    path: "ontology/rules/aggregates/governance-indicators.rq",
+    text: include_str!("../ontology/rules/aggregates/governance-indicators.rq"),
+};
+
 /// Parses `text` (from `origin`, for messages) into a query ready to run on the store. A SERVICE
 /// call leaves the machine only through a handler its caller gives ([`prepare_with_service`]).
 pub fn prepare(origin: &str, text: &str) -> Result<PreparedSparqlQuery> {
@@ -575,6 +582,28 @@ where
         results.map_err(|cause| Error::evaluation(origin, cause))?,
         explanation,
     ))
+}
+
+/// Runs an internal CONSTRUCT query over what a transaction sees (its own writes included), and
+/// collects its triples.
+pub fn construct_in(
+    transaction: &oxigraph::store::Transaction<'_>,
+    query: Internal,
+) -> Result<Vec<oxigraph::model::Triple>> {
+    let evaluation = |cause| Error::evaluation(query.path, cause);
+    match prepare(query.path, query.text)?
+        .on_transaction(transaction)
+        .execute()
+        .map_err(evaluation)?
+    {
+        oxigraph::sparql::QueryResults::Graph(triples) => {
+            triples.map(|triple| triple.map_err(evaluation)).collect()
+        }
+        _ => Err(Error::Invalid(format!(
+            "{}: expected a CONSTRUCT query",
+            query.path
+        ))),
+    }
 }
 
 /// Runs an internal query on `store` with its parameters bound (each a variable the query

@@ -26,6 +26,7 @@ const PORTABLE: &[&str] = &[
     "012_sources",
     "raw/006_theme_diversity_per_city",
     "raw/008_political_advocacy",
+    "raw/010_governance_vs_eu_benchmark",
 ];
 
 type Rows = Vec<BTreeMap<String, String>>;
@@ -152,6 +153,7 @@ const VIRTUOSO_PORTABLE: &[&str] = &[
     "raw/005_top_concept_frequency",
     "raw/006_theme_diversity_per_city",
     "raw/008_political_advocacy",
+    "raw/010_governance_vs_eu_benchmark",
 ];
 
 /// A private Virtuoso instance (tests/clients/virtuoso.py), stopped when dropped.

@@ -322,3 +322,45 @@ fn every_research_query_answers_as_recorded() {
     }
     assert!(checked >= 17, "every research query has a recorded answer");
 }
+
+/// Issue 15: query 010 reads the governance indicators the loader keeps
+/// (dataset:governance-indicators), and they follow the data. A researcher adds a home city
+/// whose council has a dedicated committee of 8: every indicator changes, as the version over
+/// the records (queries/raw/010) computes it; loading the file again without the city puts the
+/// bundled answers back.
+#[test]
+fn the_governance_indicators_follow_the_councils_loaded() {
+    let sandbox = Sandbox::new();
+    let query = repository().join("queries/010_governance_vs_eu_benchmark.rq");
+    let raw = repository().join("queries/raw/010_governance_vs_eu_benchmark.rq");
+    let (query, raw) = (query.to_str().expect("UTF-8"), raw.to_str().expect("UTF-8"));
+    let column = |rows: &[std::collections::BTreeMap<String, String>], name: &str| {
+        rows.iter()
+            .map(|row| row.get(name).cloned().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    let before = sandbox.select(&[query]);
+    let file = sandbox.file(
+        "northhaven.ttl",
+        "@prefix tw: <https://w3id.org/twinning/ontology#> .\n\
+         @prefix org: <http://www.w3.org/ns/org#> .\n\
+         @prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         @prefix ex: <https://example.org/> .\n\
+         <https://w3id.org/twinning/id/collection/home-cities> skos:member ex:northhaven .\n\
+         ex:northhaven a tw:Municipality ; skos:prefLabel \"Northhaven\"@en .\n\
+         ex:council tw:councilOf ex:northhaven ; tw:hasCooperationCommittee true ; org:hasUnit ex:unit .\n\
+         ex:unit a tw:StandingCommittee ; tw:memberCount 8 ; tw:dedicatedToInternationalCooperation true .\n",
+    );
+    sandbox.succeed(&["load", file.to_str().expect("UTF-8")]);
+    let after = sandbox.select(&[query]);
+    assert_eq!(column(&after, "home_cities"), ["75", "33.3", "6", ""]);
+    assert_eq!(column(&after, "cities_known"), ["4", "3", "3", "0"]);
+    assert_eq!(column(&after, "cities_unknown"), ["1", "2", "2", "5"]);
+    assert_eq!(after, sandbox.select(&[raw]), "the records say the same");
+    sandbox.file(
+        "northhaven.ttl",
+        "@prefix ex: <https://example.org/> .\nex:northhaven ex:note \"gone\" .\n",
+    );
+    sandbox.succeed(&["load", file.to_str().expect("UTF-8")]);
+    assert_eq!(sandbox.select(&[query]), before);
+}
