@@ -65,14 +65,6 @@ internal! {
     CONCEPTS = "concepts.rq";
     /// Every name of the entities of a class or scheme (`?classProperty`, `?class`).
     NAMES = "names.rq";
-    /// `import`: each city's country.
-    IMPORT_CITY_COUNTRIES = "import_city_countries.rq";
-    /// `import`: the agreements in the store.
-    IMPORT_AGREEMENTS = "import_agreements.rq";
-    /// `import`: city and country labels with their language.
-    IMPORT_PLACE_LABELS = "import_place_labels.rq";
-    /// `import`: the URLs of the cited sources.
-    IMPORT_SOURCE_URLS = "import_source_urls.rq";
     /// The CSV export.
     EXPORT_CSV = "export_csv.rq";
     /// `link`: the places and what the linker compares.

@@ -10,8 +10,6 @@ use oxigraph::store::Store;
 
 use crate::error::{Error, Result};
 use crate::matching::{Match, NameIndex};
-use crate::output::cell;
-use crate::sparql;
 use crate::vocab::{ID, TW};
 
 use super::{minting::*, rows::*, template::*};
@@ -137,7 +135,7 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
             line,
             cells: &cells,
         };
-        context.add_row(&row, minting, &mut import, &mut errors);
+        context.add_row(&row, minting, &mut import, &mut errors)?;
     }
     if !errors.is_empty() {
         return Err(import_error(&file, errors));
@@ -145,27 +143,36 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
     Ok(import)
 }
 
-/// What the importer knows about the store: names, existing agreements and sources.
-pub(super) struct Context {
+/// What the importer knows about the store: the names of cities, countries and concepts, read
+/// once; and what it has looked up of the entities, agreements and sources the rows name, with
+/// what the import itself adds. Those are looked up one by one in the store's indexes, so an
+/// import into a store of a million agreements does not read them all.
+pub(super) struct Context<'a> {
+    store: &'a Store,
     cities: NameIndex,
     countries: NameIndex,
     kinds: NameIndex,
     statuses: NameIndex,
     themes: NameIndex,
     regions: NameIndex,
+    /// The country of each city looked up or created.
     city_country: BTreeMap<NamedNode, NamedNode>,
+    /// The labels (by language) of each place looked up or created.
     labels: BTreeMap<NamedNode, BTreeMap<String, String>>,
+    /// The agreements the import adds.
     agreements: BTreeSet<NamedNode>,
-    /// The agreement of each (home city, partner city, year): what a row identifies.
+    /// The agreement of each (home city, partner city, year) the import adds: what a row
+    /// identifies.
     agreement_keys: BTreeMap<(NamedNode, NamedNode, String), NamedNode>,
-    /// Sources by their set of URLs (sorted, space-separated): a row reuses a source only when it
-    /// cites exactly the same URLs.
-    sources_by_urls: BTreeMap<String, NamedNode>,
+    /// Sources by their set of URLs (sorted, space-separated), as looked up or added: a row
+    /// reuses a source only when it cites exactly the same URLs.
+    sources_by_urls: BTreeMap<String, Option<NamedNode>>,
+    /// The sources the import adds.
     sources: BTreeSet<NamedNode>,
 }
 
-impl Context {
-    fn new(store: &Store) -> Result<Self> {
+impl<'a> Context<'a> {
+    fn new(store: &'a Store) -> Result<Self> {
         let names = |property: NamedNodeRef<'_>, class: &str| {
             NameIndex::from_query(
                 store,
@@ -177,7 +184,8 @@ impl Context {
         };
         let scheme = |name: &str| format!("{ID}scheme/{name}");
         let in_scheme = NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme");
-        let mut context = Self {
+        Ok(Self {
+            store,
             cities: names(rdf::TYPE, &format!("{TW}Municipality"))?,
             countries: names(rdf::TYPE, "https://schema.org/Country")?,
             kinds: names(in_scheme, &scheme("agreement-kinds"))?,
@@ -190,44 +198,150 @@ impl Context {
             agreement_keys: BTreeMap::new(),
             sources_by_urls: BTreeMap::new(),
             sources: BTreeSet::new(),
-        };
-        for row in select(store, sparql::IMPORT_CITY_COUNTRIES)? {
-            context.city_country.insert(row[0].clone(), row[1].clone());
+        })
+    }
+
+    /// The objects of the store's triples (`subject`, `predicate`, ?) in any graph.
+    fn objects(&self, subject: &NamedNode, predicate: &str) -> Result<Vec<Term>> {
+        let predicate = NamedNode::new_unchecked(predicate);
+        let mut objects = Vec::new();
+        for quad in self.store.quads_for_pattern(
+            Some(subject.as_ref().into()),
+            Some(predicate.as_ref()),
+            None,
+            None,
+        ) {
+            objects.push(quad?.object);
         }
-        for solution in sparql::select(store, sparql::IMPORT_AGREEMENTS, &[])? {
-            let node = |name| match solution.get(name) {
-                Some(Term::NamedNode(node)) => Some(node.clone()),
-                _ => None,
-            };
-            let Some(agreement) = node("a") else { continue };
-            if let (Some(home), Some(partner), Some(Term::Literal(year))) =
-                (node("home"), node("partner"), solution.get("year"))
-            {
-                context
-                    .agreement_keys
-                    .insert((home, partner, year.value().to_owned()), agreement.clone());
+        Ok(objects)
+    }
+
+    /// Whether the store has the triple (`subject`, `predicate`, `object`) in some graph.
+    fn has(&self, subject: &NamedNode, predicate: &str, object: Option<&Term>) -> Result<bool> {
+        let predicate = NamedNode::new_unchecked(predicate);
+        Ok(self
+            .store
+            .quads_for_pattern(
+                Some(subject.as_ref().into()),
+                Some(predicate.as_ref()),
+                object.map(Term::as_ref),
+                None,
+            )
+            .next()
+            .transpose()?
+            .is_some())
+    }
+
+    /// Reads a place's labels and country from the store, once.
+    fn remember(&mut self, place: &NamedNode) -> Result<()> {
+        if self.labels.contains_key(place) {
+            return Ok(());
+        }
+        let mut labels = BTreeMap::new();
+        for label in self.objects(place, &format!("{SKOS}prefLabel"))? {
+            if let Term::Literal(label) = label {
+                let language = label.language().unwrap_or_default().to_owned();
+                labels
+                    .entry(language)
+                    .or_insert_with(|| label.value().to_owned());
             }
-            context.agreements.insert(agreement);
         }
-        let texts = select_texts(store, sparql::IMPORT_PLACE_LABELS)?;
-        for (entity, label, language) in texts {
-            context
-                .labels
-                .entry(entity)
-                .or_default()
-                .insert(language, label);
+        self.labels.insert(place.clone(), labels);
+        let country = self
+            .objects(place, &format!("{TW}country"))?
+            .into_iter()
+            .find_map(|term| match term {
+                Term::NamedNode(country) => Some(country),
+                _ => None,
+            });
+        if let Some(country) = country {
+            self.city_country.entry(place.clone()).or_insert(country);
         }
-        let mut urls_of: BTreeMap<NamedNode, Vec<String>> = BTreeMap::new();
-        for (source, url, _) in select_texts(store, sparql::IMPORT_SOURCE_URLS)? {
-            urls_of.entry(source).or_default().push(url);
+        Ok(())
+    }
+
+    /// The agreement already in the store or the import of (home city, partner city, year): an
+    /// agreement of the partner (a city has few) whose home city and the year of a date match.
+    fn known_agreement(&self, key: &(NamedNode, NamedNode, String)) -> Result<Option<NamedNode>> {
+        if let Some(agreement) = self.agreement_keys.get(key) {
+            return Ok(Some(agreement.clone()));
         }
-        for (source, urls) in urls_of {
-            context
-                .sources_by_urls
-                .insert(url_key(urls.iter().map(String::as_str)), source.clone());
-            context.sources.insert(source);
+        let (home, partner, year) = key;
+        let partner_city = NamedNode::new_unchecked(format!("{TW}partnerCity"));
+        for quad in self.store.quads_for_pattern(
+            None,
+            Some(partner_city.as_ref()),
+            Some(partner.as_ref().into()),
+            None,
+        ) {
+            let oxigraph::model::NamedOrBlankNode::NamedNode(agreement) = quad?.subject else {
+                continue;
+            };
+            if self.has(&agreement, &format!("{TW}homeCity"), Some(&home.clone().into()))?
+                && self
+                    .objects(&agreement, &format!("{DCTERMS}date"))?
+                    .iter()
+                    .any(|date| matches!(date, Term::Literal(date) if date.value().get(..4) == Some(year)))
+            {
+                return Ok(Some(agreement));
+            }
         }
-        Ok(context)
+        Ok(None)
+    }
+
+    /// Whether an IRI names an agreement, in the store or the import.
+    fn is_agreement(&self, iri: &NamedNode) -> Result<bool> {
+        Ok(self.agreements.contains(iri)
+            || self.has(iri, rdf::TYPE.as_str(), Some(&tw("Agreement").into()))?)
+    }
+
+    /// The source, in the store or the import, that cites exactly the URLs of `key`
+    /// ([`url_key`]): one of the sources that cite its first URL (as an IRI, an xsd:anyURI or a
+    /// string).
+    fn source_citing(&mut self, key: &str) -> Result<Option<NamedNode>> {
+        if let Some(known) = self.sources_by_urls.get(key) {
+            return Ok(known.clone());
+        }
+        let uri = NamedNode::new_unchecked(format!("{BIBO}uri"));
+        let first = key.split(' ').next().unwrap_or_default();
+        let mut forms = vec![
+            Term::from(Literal::new_typed_literal(first, xsd::ANY_URI)),
+            Literal::new_simple_literal(first).into(),
+        ];
+        if let Ok(iri) = NamedNode::new(first) {
+            forms.push(iri.into());
+        }
+        let mut found = None;
+        'forms: for form in &forms {
+            for quad in
+                self.store
+                    .quads_for_pattern(None, Some(uri.as_ref()), Some(form.as_ref()), None)
+            {
+                let oxigraph::model::NamedOrBlankNode::NamedNode(source) = quad?.subject else {
+                    continue;
+                };
+                let urls: Vec<String> = self
+                    .objects(&source, uri.as_str())?
+                    .into_iter()
+                    .map(|url| match url {
+                        Term::NamedNode(iri) => iri.into_string(),
+                        Term::Literal(literal) => literal.value().to_owned(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                if url_key(urls.iter().map(String::as_str)) == key {
+                    found = Some(source);
+                    break 'forms;
+                }
+            }
+        }
+        self.sources_by_urls.insert(key.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    /// Whether an IRI names a source (it cites a URL), in the store or the import.
+    fn is_source(&self, iri: &NamedNode) -> Result<bool> {
+        Ok(self.sources.contains(iri) || self.has(iri, &format!("{BIBO}uri"), None)?)
     }
 
     fn resolve(
@@ -272,7 +386,7 @@ impl Context {
         minting: &Minting,
         import: &mut Import,
         errors: &mut Vec<CellError>,
-    ) {
+    ) -> Result<()> {
         let before = errors.len();
         let cells = row.cells;
         let country = self.place(
@@ -283,7 +397,7 @@ impl Context {
             import,
             errors,
             None,
-        );
+        )?;
         let home = self.place(
             row,
             &cells.home_city(),
@@ -292,7 +406,7 @@ impl Context {
             import,
             errors,
             Some(None),
-        );
+        )?;
         let partner = self.place(
             row,
             &cells.partner_city(),
@@ -301,7 +415,7 @@ impl Context {
             import,
             errors,
             Some(country.clone()),
-        );
+        )?;
         let kind = Self::resolve(&self.kinds, row, ("kind", &cells.kind), "kind", errors);
         let status = Self::resolve(
             &self.statuses,
@@ -383,28 +497,28 @@ impl Context {
             row.error(errors, "source_date", message.clone());
         }
         if errors.len() > before {
-            return;
+            return Ok(());
         }
         let (Some(home), Some(partner), Some(kind), Some(status), Ok(date), Ok(source_date)) =
             (home, partner, kind, status, date, source_date)
         else {
-            return;
+            return Ok(());
         };
 
         let year = &date.value()[..4];
         let key = (home.clone(), partner.clone(), year.to_owned());
-        if let Some(known) = self.agreement_keys.get(&key) {
-            import.skipped.push((row.line, known.clone()));
-            return;
+        if let Some(known) = self.known_agreement(&key)? {
+            import.skipped.push((row.line, known));
+            return Ok(());
         }
         let agreement = minting.mint(&format!(
             "agreement/{}-{}-{year}",
             slug(&home),
             slug(&partner)
         ));
-        if self.agreements.contains(&agreement) {
+        if self.is_agreement(&agreement)? {
             import.skipped.push((row.line, agreement));
-            return;
+            return Ok(());
         }
         self.agreements.insert(agreement.clone());
         self.agreement_keys.insert(key, agreement.clone());
@@ -462,20 +576,23 @@ impl Context {
             );
         }
         let key = url_key(urls.iter().copied());
-        let known = self.sources_by_urls.get(&key).cloned();
-        let source = known.clone().unwrap_or_else(|| {
-            let base = format!("source/{}", url_slug(urls[0]));
-            let mut candidate = minting.mint(&base);
-            let mut suffix = 2;
-            while self.sources.contains(&candidate) {
-                candidate = minting.mint(&format!("{base}-{suffix}"));
-                suffix += 1;
+        let known = self.source_citing(&key)?;
+        let source = match &known {
+            Some(source) => source.clone(),
+            None => {
+                let base = format!("source/{}", url_slug(urls[0]));
+                let mut candidate = minting.mint(&base);
+                let mut suffix = 2;
+                while self.is_source(&candidate)? {
+                    candidate = minting.mint(&format!("{base}-{suffix}"));
+                    suffix += 1;
+                }
+                candidate
             }
-            candidate
-        });
+        };
         add(&agreement, named(DCTERMS, "source"), source.clone().into());
         if known.is_none() {
-            self.sources_by_urls.insert(key, source.clone());
+            self.sources_by_urls.insert(key, Some(source.clone()));
             self.sources.insert(source.clone());
             add(
                 &source,
@@ -519,6 +636,7 @@ impl Context {
             }
         }
         import.agreements.push(agreement);
+        Ok(())
     }
 
     /// Resolves (or, with `create`, mints) a city or a country. `city_country` is `None` for a
@@ -533,7 +651,7 @@ impl Context {
         import: &mut Import,
         errors: &mut Vec<CellError>,
         city_country: Option<Option<NamedNode>>,
-    ) -> Option<NamedNode> {
+    ) -> Result<Option<NamedNode>> {
         let name = place.name;
         let index = if city_country.is_some() {
             &self.cities
@@ -542,19 +660,18 @@ impl Context {
         };
         let found = match index.find(name) {
             Match::Unknown(_) if minting.create && !name.is_empty() => None,
-            _ => Some(Self::resolve(
-                index,
-                row,
-                (place.column, name),
-                what,
-                errors,
-            )?),
+            _ => match Self::resolve(index, row, (place.column, name), what, errors) {
+                Some(entity) => Some(entity),
+                None => return Ok(None),
+            },
         };
         if let Some(entity) = found {
-            if let (Some(Some(country)), Some(known)) =
-                (&city_country, self.city_country.get(&entity))
-            {
+            self.remember(&entity)?;
+            let known = self.city_country.get(&entity).cloned();
+            if let (Some(Some(country)), Some(known)) = (&city_country, &known) {
                 if known != country {
+                    self.remember(known)?;
+                    self.remember(country)?;
                     row.error(
                         errors,
                         "partner_country",
@@ -566,7 +683,7 @@ impl Context {
                     );
                 }
             }
-            return Some(entity);
+            return Ok(Some(entity));
         }
         let entity = minting.mint(&format!(
             "{}/{}",
@@ -655,7 +772,7 @@ impl Context {
         };
         index.insert(name, entity.clone());
         import.created.push(entity.clone());
-        Some(entity)
+        Ok(Some(entity))
     }
 
     fn add_partner_details(
@@ -728,41 +845,4 @@ pub(super) fn url_key<'a>(urls: impl Iterator<Item = &'a str>) -> String {
     urls.sort_unstable();
     urls.dedup();
     urls.join(" ")
-}
-
-pub(super) fn select(store: &Store, query: sparql::Internal) -> Result<Vec<Vec<NamedNode>>> {
-    Ok(sparql::select(store, query, &[])?
-        .iter()
-        .filter_map(|solution| {
-            solution
-                .values()
-                .iter()
-                .map(|value| match value {
-                    Some(Term::NamedNode(node)) => Some(node.clone()),
-                    _ => None,
-                })
-                .collect::<Option<Vec<_>>>()
-        })
-        .collect())
-}
-
-pub(super) fn select_texts(
-    store: &Store,
-    query: sparql::Internal,
-) -> Result<Vec<(NamedNode, String, String)>> {
-    Ok(sparql::select(store, query, &[])?
-        .iter()
-        .filter_map(|solution| {
-            match (
-                solution.get("entity"),
-                solution.get("label"),
-                solution.get("lang"),
-            ) {
-                (Some(Term::NamedNode(entity)), Some(label), Some(language)) => {
-                    Some((entity.clone(), cell(label), cell(language)))
-                }
-                _ => None,
-            }
-        })
-        .collect())
 }

@@ -15,6 +15,7 @@ pub(super) fn id(path: &str) -> NamedNode {
 pub(super) const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 pub(super) const SCHEMA: &str = "https://schema.org/";
 pub(super) const DCTERMS: &str = "http://purl.org/dc/terms/";
+pub(super) const BIBO: &str = "http://purl.org/ontology/bibo/";
 
 pub(super) fn named(namespace: &str, local: &str) -> NamedNode {
     NamedNode::new_unchecked(format!("{namespace}{local}"))

@@ -363,6 +363,45 @@ fn csv_export_has_every_agreement_with_arabic_intact() {
     assert!(text.starts_with(HEADER));
 }
 
+/// Issue 15: the importer looks sources up by URL in the store's indexes (it no longer reads
+/// them all). A row that cites exactly the URL of a source in the store reuses it; a row that
+/// cites that URL and another gets a source of its own.
+#[test]
+fn an_import_reuses_a_stored_source_only_for_exactly_its_urls() {
+    let sandbox = Sandbox::new();
+    let url = "http://www.corcas.com/Default.aspx?tabid=156&Itemid=80689&ctl=Details&mid=1499";
+    let file = sandbox.file(
+        "rows.csv",
+        &format!(
+            "{HEADER}\n\
+             Dakhla,Crotone,Italy,Twinning,signed,2024-05-01,Tourism,,,{url},Same source,,test row\n\
+             Smara,Crotone,Italy,Twinning,signed,2024-05-01,Tourism,,,{url} https://example.org/more,Two URLs,,test row\n"
+        ),
+    );
+    let output = sandbox.succeed(&["import", file.to_str().expect("UTF-8")]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("2 new agreement(s)"), "{said}");
+    let source = |agreement: &str| {
+        let rows = sandbox.select(&[
+            "-e",
+            &format!("SELECT ?source WHERE {{ agreement:{agreement} dcterms:source ?source }}"),
+        ]);
+        assert_eq!(rows.len(), 1, "{agreement}: {rows:?}");
+        rows[0]["source"].clone()
+    };
+    assert_eq!(
+        source("dakhla-crotone-2024"),
+        "https://w3id.org/twinning/id/source/ref-17"
+    );
+    let own = source("smara-crotone-2024");
+    assert_ne!(own, "https://w3id.org/twinning/id/source/ref-17");
+    let urls = sandbox.select(&[
+        "-e",
+        &format!("SELECT ?url WHERE {{ <{own}> bibo:uri ?url }}"),
+    ]);
+    assert_eq!(urls.len(), 2, "{urls:?}");
+}
+
 #[test]
 fn csv_round_trip_into_an_empty_store_is_stable() {
     let exported = |sandbox: &Sandbox| {
