@@ -9,7 +9,7 @@ use oxigraph::model::{Graph, Literal, NamedNode, NamedNodeRef, Term, Triple};
 use oxigraph::store::Store;
 
 use crate::error::{Error, Result};
-use crate::matching::{Match, NameIndex};
+use crate::matching::{normalise, Match, NameIndex};
 use crate::vocab::{ID, TW};
 
 use super::{minting::*, rows::*, template::*};
@@ -149,7 +149,10 @@ pub fn import_bytes(file: &str, bytes: &[u8], store: &Store, minting: &Minting) 
 /// import into a store of a million agreements does not read them all.
 pub(super) struct Context<'a> {
     store: &'a Store,
-    cities: NameIndex,
+    /// Every city's names, read only when a name is not found by its key.
+    cities: Option<NameIndex>,
+    /// The cities the import creates.
+    new_cities: NameIndex,
     countries: NameIndex,
     kinds: NameIndex,
     statuses: NameIndex,
@@ -186,7 +189,8 @@ impl<'a> Context<'a> {
         let in_scheme = NamedNodeRef::new_unchecked("http://www.w3.org/2004/02/skos/core#inScheme");
         Ok(Self {
             store,
-            cities: names(rdf::TYPE, &format!("{TW}Municipality"))?,
+            cities: None,
+            new_cities: NameIndex::default(),
             countries: names(rdf::TYPE, "https://schema.org/Country")?,
             kinds: names(in_scheme, &scheme("agreement-kinds"))?,
             statuses: names(in_scheme, &scheme("agreement-status"))?,
@@ -339,13 +343,61 @@ impl<'a> Context<'a> {
         Ok(found)
     }
 
+    /// Finds a city by name: by its name key in the store's indexes (tw:nameKey, derived from
+    /// each city's names), or among the cities the import creates. A name neither knows is
+    /// looked for among every city's names, read once: they give the closest names, and they
+    /// match in a store derived by a build without name keys.
+    fn find_city(&mut self, name: &str) -> Result<Match> {
+        let key = normalise(name);
+        if key.is_empty() {
+            return Ok(Match::Unknown(Vec::new()));
+        }
+        let mut found = BTreeSet::new();
+        match self.new_cities.find(name) {
+            Match::One(city) => {
+                found.insert(city);
+            }
+            Match::Ambiguous(cities) => found.extend(cities),
+            Match::Unknown(_) => {}
+        }
+        let name_key = tw("nameKey");
+        let key = Term::from(Literal::new_simple_literal(key));
+        for quad in
+            self.store
+                .quads_for_pattern(None, Some(name_key.as_ref()), Some(key.as_ref()), None)
+        {
+            if let oxigraph::model::NamedOrBlankNode::NamedNode(city) = quad?.subject {
+                found.insert(city);
+            }
+        }
+        Ok(match found.len() {
+            0 => {
+                if self.cities.is_none() {
+                    self.cities = Some(NameIndex::from_query(
+                        self.store,
+                        &[
+                            ("classProperty", rdf::TYPE.into_owned().into()),
+                            ("class", tw("Municipality").into()),
+                        ],
+                    )?);
+                }
+                self.cities
+                    .as_ref()
+                    .map_or(Match::Unknown(Vec::new()), |cities| cities.find(name))
+            }
+            1 => Match::One(found.into_iter().next().expect("one")),
+            _ => Match::Ambiguous(found.into_iter().collect()),
+        })
+    }
+
     /// Whether an IRI names a source (it cites a URL), in the store or the import.
     fn is_source(&self, iri: &NamedNode) -> Result<bool> {
         Ok(self.sources.contains(iri) || self.has(iri, &format!("{BIBO}uri"), None)?)
     }
 
+    /// Reports what a name matched (`found`) as an error unless it is one entity.
     fn resolve(
-        index: &NameIndex,
+        found: Match,
         row: &Row<'_>,
         (column, name): (&str, &str),
         what: &str,
@@ -355,7 +407,7 @@ impl<'a> Context<'a> {
             row.error(errors, column, format!("the {what} is required"));
             return None;
         }
-        match index.find(name) {
+        match found {
             Match::One(entity) => Some(entity),
             Match::Ambiguous(entities) => {
                 row.error(
@@ -416,9 +468,15 @@ impl<'a> Context<'a> {
             errors,
             Some(country.clone()),
         )?;
-        let kind = Self::resolve(&self.kinds, row, ("kind", &cells.kind), "kind", errors);
+        let kind = Self::resolve(
+            self.kinds.find(&cells.kind),
+            row,
+            ("kind", &cells.kind),
+            "kind",
+            errors,
+        );
         let status = Self::resolve(
-            &self.statuses,
+            self.statuses.find(&cells.status),
             row,
             ("status", &cells.status),
             "status",
@@ -653,14 +711,14 @@ impl<'a> Context<'a> {
         city_country: Option<Option<NamedNode>>,
     ) -> Result<Option<NamedNode>> {
         let name = place.name;
-        let index = if city_country.is_some() {
-            &self.cities
+        let matched = if city_country.is_some() {
+            self.find_city(name)?
         } else {
-            &self.countries
+            self.countries.find(name)
         };
-        let found = match index.find(name) {
+        let found = match matched {
             Match::Unknown(_) if minting.create && !name.is_empty() => None,
-            _ => match Self::resolve(index, row, (place.column, name), what, errors) {
+            matched => match Self::resolve(matched, row, (place.column, name), what, errors) {
                 Some(entity) => Some(entity),
                 None => return Ok(None),
             },
@@ -728,7 +786,7 @@ impl<'a> Context<'a> {
                         ),
                     );
                 } else if let Some(region) = Self::resolve(
-                    &self.regions,
+                    self.regions.find(&row.cells.partner_region),
                     row,
                     ("partner_region", &row.cells.partner_region),
                     "world region",
@@ -766,7 +824,7 @@ impl<'a> Context<'a> {
             }
         }
         let index = if city_country.is_some() {
-            &mut self.cities
+            &mut self.new_cities
         } else {
             &mut self.countries
         };
